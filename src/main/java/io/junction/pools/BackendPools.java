@@ -1,0 +1,108 @@
+package io.junction.pools;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.junction.InvalidConfigurationException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every configured pool by name, built from {@link PoolsProperties}. Building it is where
+ * pool configuration is checked: any bad value stops start-up with a message that names
+ * its key.
+ */
+public final class BackendPools {
+
+	// A pool name becomes the host of an lb:// URI, so it must be a valid host name;
+	// java.net.URI gives no host at all for names with '_' (common in haproxy.cfg).
+	private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?");
+
+	private final Map<String, Pool> pools;
+
+	public BackendPools(PoolsProperties properties) {
+		Map<String, Pool> pools = new LinkedHashMap<>();
+		properties.getBackends().forEach((name, pool) -> pools.put(name, build(name, pool)));
+		this.pools = Collections.unmodifiableMap(pools);
+	}
+
+	/** The pool of that name, or {@code null} when none is configured. */
+	public @Nullable Pool get(String name) {
+		return this.pools.get(name);
+	}
+
+	/** The names of all pools, in configuration order. */
+	public Set<String> names() {
+		return this.pools.keySet();
+	}
+
+	/** All pools, in configuration order. */
+	public Collection<Pool> all() {
+		return this.pools.values();
+	}
+
+	private static Pool build(String name, PoolsProperties.Pool pool) {
+		String key = PoolsProperties.PREFIX + ".backends." + name;
+		if (!POOL_NAME.matcher(name).matches()) {
+			throw new InvalidConfigurationException(key, "pool name '" + name
+					+ "' is not a host name (use letters, digits and '-', so that lb://" + name + " works)");
+		}
+		List<PoolsProperties.Server> servers = pool.getServers();
+		if (servers.isEmpty()) {
+			throw new InvalidConfigurationException(key + ".servers",
+					"pool '" + name + "' has no servers; list at least one");
+		}
+		Map<String, Integer> indexByName = new HashMap<>();
+		PoolServer[] built = new PoolServer[servers.size()];
+		for (int i = 0; i < servers.size(); i++) {
+			String serverKey = key + ".servers[" + i + "]";
+			PoolsProperties.Server server = servers.get(i);
+			String serverName = server.getName();
+			if (serverName == null || serverName.isBlank()) {
+				throw new InvalidConfigurationException(serverKey + ".name", "every server needs a name");
+			}
+			Integer previous = indexByName.putIfAbsent(serverName, i);
+			if (previous != null) {
+				throw new InvalidConfigurationException(serverKey + ".name", "server name '" + serverName
+						+ "' is used twice in pool '" + name + "' (also servers[" + previous + "])");
+			}
+			built[i] = new PoolServer(name, serverName, serverUri(serverKey + ".url", server.getUrl()));
+		}
+		return new Pool(name, List.of(built));
+	}
+
+	private static URI serverUri(String key, @Nullable String url) {
+		if (url == null || url.isBlank()) {
+			throw new InvalidConfigurationException(key, "every server needs a url, such as http://10.0.0.1:8080");
+		}
+		URI uri;
+		try {
+			uri = new URI(url.trim());
+		}
+		catch (URISyntaxException ex) {
+			throw new InvalidConfigurationException(key, "'" + url + "' is not a URL: " + ex.getMessage());
+		}
+		if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+			throw new InvalidConfigurationException(key,
+					"'" + url + "' is not an absolute http(s) URL, such as http://10.0.0.1:8080");
+		}
+		if (uri.getHost() == null) {
+			throw new InvalidConfigurationException(key, "'" + url + "' has no valid host");
+		}
+		boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+				&& uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+		if (!bare) {
+			throw new InvalidConfigurationException(key, "'" + url
+					+ "' must name only scheme, host and port; rewrite paths in the route (RewritePath)");
+		}
+		return uri;
+	}
+
+}

@@ -1,0 +1,79 @@
+package io.junction.pools;
+
+import java.net.URI;
+import java.util.Map;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * One app server of a pool, as Spring Cloud LoadBalancer sees it: the pool is the service
+ * id, the server's name the instance id.
+ */
+public final class PoolServer implements ServiceInstance {
+
+	private final String pool;
+
+	private final String name;
+
+	private final URI uri;
+
+	private final int port;
+
+	PoolServer(String pool, String name, URI uri) {
+		this.pool = pool;
+		this.name = name;
+		this.uri = uri;
+		this.port = (uri.getPort() != -1) ? uri.getPort() : (isSecure() ? 443 : 80);
+	}
+
+	/** The server's name in its pool. */
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public String getInstanceId() {
+		return this.name;
+	}
+
+	@Override
+	public String getServiceId() {
+		return this.pool;
+	}
+
+	@Override
+	public String getHost() {
+		return this.uri.getHost();
+	}
+
+	@Override
+	public int getPort() {
+		return this.port;
+	}
+
+	@Override
+	public boolean isSecure() {
+		return "https".equals(this.uri.getScheme());
+	}
+
+	@Override
+	public URI getUri() {
+		return this.uri;
+	}
+
+	@Override
+	public String getScheme() {
+		return this.uri.getScheme();
+	}
+
+	@Override
+	public Map<String, String> getMetadata() {
+		return Map.of();
+	}
+
+	@Override
+	public String toString() {
+		return this.pool + "/" + this.name + " " + this.uri;
+	}
+
+}

@@ -1,0 +1,50 @@
+package io.junction.routing;
+
+import io.junction.pools.BackendPools;
+import io.junction.pools.PoolsAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
+
+/**
+ * Junction's routing on top of Spring Cloud Gateway: the {@code PathRegex} predicate,
+ * HAProxy's header behaviour, readable errors and start-up checks of the routes.
+ */
+@AutoConfiguration(after = PoolsAutoConfiguration.class, before = GatewayAutoConfiguration.class)
+@EnableConfigurationProperties(RoutingProperties.class)
+public class RoutingAutoConfiguration {
+
+	@Bean
+	PathRegexRoutePredicateFactory pathRegexRoutePredicateFactory() {
+		return new PathRegexRoutePredicateFactory();
+	}
+
+	@Bean
+	RouteConfigurationValidator routeConfigurationValidator(GatewayProperties gateway, BackendPools pools) {
+		return new RouteConfigurationValidator(gateway, pools);
+	}
+
+	@Bean
+	XForwardedRequestHeadersFilter xForwardedRequestHeadersFilter(RoutingProperties properties) {
+		return new XForwardedRequestHeadersFilter(properties.getTrustedProxies());
+	}
+
+	@Bean
+	@ConditionalOnProperty(prefix = RoutingProperties.PREFIX, name = "preserve-host", matchIfMissing = true)
+	PreserveHostFilter preserveHostFilter() {
+		return new PreserveHostFilter();
+	}
+
+	// Ahead of Spring Boot's handler (order -1), which would render a JSON or HTML page.
+	@Bean
+	@Order(-2)
+	RoutingErrorWebExceptionHandler routingErrorWebExceptionHandler() {
+		return new RoutingErrorWebExceptionHandler();
+	}
+
+}
