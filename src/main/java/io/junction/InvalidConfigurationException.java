@@ -1,8 +1,8 @@
 package io.junction;
 
 /**
- * Start-up refusal of a configuration value. The message is one line that starts with
- * the full property key, so that an operator can find the line to fix.
+ * Start-up refusal of a configuration value. The message is one line that starts with the
+ * full property key, so that an operator can find the line to fix.
  */
 public class InvalidConfigurationException extends RuntimeException {
 

@@ -99,8 +99,8 @@ public final class BackendPools {
 		boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
 				&& uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
 		if (!bare) {
-			throw new InvalidConfigurationException(key, "'" + url
-					+ "' must name only scheme, host and port; rewrite paths in the route (RewritePath)");
+			throw new InvalidConfigurationException(key,
+					"'" + url + "' must name only scheme, host and port; rewrite paths in the route (RewritePath)");
 		}
 		return uri;
 	}

@@ -12,10 +12,11 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * {@code PathRegex=<java regex>}: HAProxy's {@code path_reg} ACL. The regex is searched
- * for in the request path as received (still percent-encoded, never the query string)
- * and matches anywhere unless anchored with {@code ^}.
+ * for in the request path as received (still percent-encoded, never the query string) and
+ * matches anywhere unless anchored with {@code ^}.
  */
-public class PathRegexRoutePredicateFactory extends AbstractRoutePredicateFactory<PathRegexRoutePredicateFactory.Config> {
+public class PathRegexRoutePredicateFactory
+		extends AbstractRoutePredicateFactory<PathRegexRoutePredicateFactory.Config> {
 
 	/** Name of the regex argument. */
 	public static final String REGEX_KEY = "regex";

@@ -20,7 +20,8 @@ import org.springframework.cloud.gateway.support.NameUtils;
 /**
  * Checks the configured routes once all beans exist, so that a route Spring Cloud Gateway
  * would only log about (and drop) at its first refresh stops start-up instead, naming the
- * key: an {@code lb://} URI that names no pool, a {@code PathRegex} that does not compile.
+ * key: an {@code lb://} URI that names no pool, a {@code PathRegex} that does not
+ * compile.
  */
 final class RouteConfigurationValidator implements SmartInitializingSingleton {
 
@@ -43,7 +44,8 @@ final class RouteConfigurationValidator implements SmartInitializingSingleton {
 	public void afterSingletonsInstantiated() {
 		List<RouteDefinition> routes = this.gateway.getRoutes();
 		if (routes.isEmpty()) {
-			logger.warn("No routes configured (" + ROUTES_KEY + " is empty): nothing is routed, every request gets 404");
+			logger
+				.warn("No routes configured (" + ROUTES_KEY + " is empty): nothing is routed, every request gets 404");
 			return;
 		}
 		for (int i = 0; i < routes.size(); i++) {
@@ -81,7 +83,8 @@ final class RouteConfigurationValidator implements SmartInitializingSingleton {
 			throw new InvalidConfigurationException(key, "route '" + routeId + "': PathRegex needs a regex");
 		}
 		if (args.containsKey(NameUtils.generateName(1))) {
-			// The shortcut form splits its argument on ',' and would silently cut the regex.
+			// The shortcut form splits its argument on ',' and would silently cut the
+			// regex.
 			throw new InvalidConfigurationException(key, "route '" + routeId
 					+ "': PathRegex regex contains ','; write it in the long form: {name: PathRegex, args: {regex: '...'}}");
 		}

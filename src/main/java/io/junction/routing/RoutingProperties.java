@@ -26,9 +26,10 @@ public class RoutingProperties {
 	 * (HAProxy {@code option forwardfor} with {@code except}). A regex over the peer's IP
 	 * address. Default: loopback and private networks, where an ELB's nodes live.
 	 */
-	private Pattern trustedProxies = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"
-			+ "|172\\.(1[6-9]|2\\d|3[01])\\.\\d{1,3}\\.\\d{1,3}|192\\.168\\.\\d{1,3}\\.\\d{1,3}"
-			+ "|0:0:0:0:0:0:0:1|f[cd][0-9a-f]{2}:.*");
+	private Pattern trustedProxies = Pattern
+		.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"
+				+ "|172\\.(1[6-9]|2\\d|3[01])\\.\\d{1,3}\\.\\d{1,3}|192\\.168\\.\\d{1,3}\\.\\d{1,3}"
+				+ "|0:0:0:0:0:0:0:1|f[cd][0-9a-f]{2}:.*");
 
 	public boolean isPreserveHost() {
 		return this.preserveHost;

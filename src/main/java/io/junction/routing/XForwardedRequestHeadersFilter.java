@@ -19,10 +19,10 @@ import org.springframework.web.server.ServerWebExchange;
  * forge its address past Junction.
  *
  * <p>
- * Spring Cloud Gateway's own filter drops every untrusted address from the X-Forwarded-For
- * chain, which would lose the real client behind an ELB; Junction's keeps the chain.
- * Runs after Gateway's filter that strips incoming X-Forwarded-* headers, and reads the
- * originals from the request.
+ * Spring Cloud Gateway's own filter drops every untrusted address from the
+ * X-Forwarded-For chain, which would lose the real client behind an ELB; Junction's keeps
+ * the chain. Runs after Gateway's filter that strips incoming X-Forwarded-* headers, and
+ * reads the originals from the request.
  */
 final class XForwardedRequestHeadersFilter implements HttpHeadersFilter, Ordered {
 

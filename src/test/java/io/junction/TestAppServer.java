@@ -1,0 +1,151 @@
+package io.junction;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import org.springframework.http.HttpHeaders;
+
+/**
+ * A real HTTP app server on a random loopback port. It records every request it receives
+ * and answers with its own name, or, on demand, never answers or hangs up.
+ */
+public final class TestAppServer implements AutoCloseable {
+
+	/** How the server treats the requests it receives. */
+	public enum Behaviour {
+
+		/** Answer 200 with the server's name. */
+		ANSWER,
+		/** Read the request and never answer. */
+		HANG,
+		/** Read the request and close the connection without answering. */
+		HANG_UP
+
+	}
+
+	private final String name;
+
+	private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+
+	private volatile Behaviour behaviour = Behaviour.ANSWER;
+
+	private final DisposableServer server;
+
+	private TestAppServer(String name) {
+		this.name = name;
+		this.server = HttpServer.create().host("127.0.0.1").port(0).handle(this::handle).bindNow();
+	}
+
+	/** Starts a server that answers with {@code name}. */
+	public static TestAppServer start(String name) {
+		return new TestAppServer(name);
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public String url() {
+		return "http://127.0.0.1:" + this.server.port();
+	}
+
+	public TestAppServer behave(Behaviour behaviour) {
+		this.behaviour = behaviour;
+		return this;
+	}
+
+	/** The oldest request not yet taken, waiting up to five seconds for one. */
+	public Received takeRequest() {
+		try {
+			Received request = this.received.poll(5, TimeUnit.SECONDS);
+			if (request == null) {
+				throw new AssertionError(this.name + " received no request");
+			}
+			return request;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	/** The oldest request not yet taken, or null if there is none now. */
+	public @Nullable Received pollRequest() {
+		return this.received.poll();
+	}
+
+	/** Forgets every request received so far. */
+	public void clear() {
+		this.received.clear();
+	}
+
+	/**
+	 * The one request that exactly one of {@code servers} received since they were last
+	 * cleared; fails if none or several did.
+	 */
+	public static Received takeFromOne(List<TestAppServer> servers) {
+		Received found = null;
+		for (TestAppServer server : servers) {
+			Received request = server.pollRequest();
+			if (request != null) {
+				if (found != null || server.pollRequest() != null) {
+					throw new AssertionError("more than one request received by " + servers);
+				}
+				found = request;
+			}
+		}
+		if (found == null) {
+			throw new AssertionError("no request received by any of " + servers);
+		}
+		return found;
+	}
+
+	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		return request.receive().aggregate().asString().defaultIfEmpty("").flatMap((body) -> {
+			HttpHeaders headers = new HttpHeaders();
+			for (Map.Entry<String, String> header : request.requestHeaders()) {
+				headers.add(header.getKey(), header.getValue());
+			}
+			this.received.add(new Received(this.name, request.method().name(), request.uri(), headers, body));
+			return switch (this.behaviour) {
+				case ANSWER -> response.header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then();
+				case HANG -> Mono.<Void>never().timeout(Duration.ofMinutes(1), Mono.empty());
+				case HANG_UP -> Mono.fromRunnable(() -> request.withConnection((c) -> c.channel().close()));
+			};
+		});
+	}
+
+	@Override
+	public void close() {
+		this.server.disposeNow();
+	}
+
+	@Override
+	public String toString() {
+		return this.name + " " + url();
+	}
+
+	/**
+	 * A request as the app server received it.
+	 *
+	 * @param server the name of the server that received it
+	 * @param method the HTTP method
+	 * @param uri the path and query as sent on the request line
+	 * @param headers the headers
+	 * @param body the body as text, empty when there was none
+	 */
+	public record Received(String server, String method, String uri, HttpHeaders headers, String body) {
+	}
+
+}

@@ -1,0 +1,112 @@
+package io.junction.pools;
+
+import io.junction.InvalidConfigurationException;
+import io.junction.Startup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A pool configured wrongly stops start-up with one line naming the key. */
+@ExtendWith(OutputCaptureExtension.class)
+class PoolsConfigurationTests {
+
+	private static final String FOO = "junction.backends.services-foo-v1";
+
+	@Test
+	void emptyPoolIsRefused() {
+		InvalidConfigurationException refusal = Startup.refusal(FOO + ".servers=");
+		assertThat(refusal).hasMessage(FOO + ".servers: pool 'services-foo-v1' has no servers; list at least one");
+	}
+
+	@Test
+	void twoServersWithTheSameNameAreRefused() {
+		InvalidConfigurationException refusal = Startup.refusal(FOO + ".servers[0].name=app01",
+				FOO + ".servers[0].url=http://127.0.0.1:19001", FOO + ".servers[1].name=app02",
+				FOO + ".servers[1].url=http://127.0.0.1:19002", FOO + ".servers[2].name=app01",
+				FOO + ".servers[2].url=http://127.0.0.1:19003");
+		assertThat(refusal).hasMessage(FOO + ".servers[2].name: server name 'app01' is used twice in pool "
+				+ "'services-foo-v1' (also servers[0])");
+	}
+
+	@Test
+	void serverWithoutNameIsRefused() {
+		InvalidConfigurationException refusal = Startup.refusal(FOO + ".servers[0].url=http://127.0.0.1:19001");
+		assertThat(refusal).hasMessage(FOO + ".servers[0].name: every server needs a name");
+	}
+
+	@Test
+	void serverWithoutUrlIsRefused() {
+		InvalidConfigurationException refusal = Startup.refusal(FOO + ".servers[0].name=app01");
+		assertThat(refusal.getKey()).isEqualTo(FOO + ".servers[0].url");
+		assertThat(refusal.getReason()).startsWith("every server needs a url");
+	}
+
+	@Test
+	void haproxyStyleAddressWithoutSchemeIsRefused() {
+		InvalidConfigurationException refusal = Startup.refusal(FOO + ".servers[0].name=app01",
+				FOO + ".servers[0].url=app01.example.com:123");
+		assertThat(refusal).hasMessage(FOO + ".servers[0].url: 'app01.example.com:123' is not an absolute "
+				+ "http(s) URL, such as http://10.0.0.1:8080");
+	}
+
+	@Test
+	void relativeUrlIsRefused() {
+		InvalidConfigurationException refusal = Startup.refusal(FOO + ".servers[0].name=app01",
+				FOO + ".servers[0].url=/app01");
+		assertThat(refusal.getKey()).isEqualTo(FOO + ".servers[0].url");
+		assertThat(refusal.getReason()).contains("not an absolute http(s) URL");
+	}
+
+	@Test
+	void urlWithoutHostIsRefused() {
+		InvalidConfigurationException refusal = Startup.refusal(FOO + ".servers[0].name=app01",
+				FOO + ".servers[0].url=http:/app01");
+		assertThat(refusal).hasMessage(FOO + ".servers[0].url: 'http:/app01' has no valid host");
+	}
+
+	@Test
+	void urlWithAPathIsRefused() {
+		InvalidConfigurationException refusal = Startup.refusal(FOO + ".servers[0].name=app01",
+				FOO + ".servers[0].url=http://127.0.0.1:19001/base");
+		assertThat(refusal.getKey()).isEqualTo(FOO + ".servers[0].url");
+		assertThat(refusal.getReason()).contains("must name only scheme, host and port");
+	}
+
+	@Test
+	void poolNameThatIsNotAHostNameIsRefused() {
+		InvalidConfigurationException refusal = Startup.refusal(
+				"junction.backends.services_foo_v1.servers[0].name=app01",
+				"junction.backends.services_foo_v1.servers[0].url=http://127.0.0.1:19001");
+		assertThat(refusal.getKey()).isEqualTo("junction.backends.services_foo_v1");
+		assertThat(refusal.getReason()).contains("not a host name");
+	}
+
+	@Test
+	void refusalIsReportedOnOneLineWithoutAStackTrace(CapturedOutput output) {
+		Startup.refusal(FOO + ".servers=");
+		assertThat(output.getOut())
+			.contains("Invalid configuration: " + FOO
+					+ ".servers: pool 'services-foo-v1' has no servers; list at least one")
+			.doesNotContain("\tat io.junction");
+	}
+
+	@Test
+	void validPoolStarts() {
+		try (ConfigurableApplicationContext context = Startup.run(FOO + ".servers[0].name=app01",
+				FOO + ".servers[0].url=https://app01.example.com")) {
+			Pool pool = context.getBean(BackendPools.class).get("services-foo-v1");
+			assertThat(pool).isNotNull();
+			assertThat(pool.servers()).singleElement().satisfies((server) -> {
+				assertThat(server.getName()).isEqualTo("app01");
+				assertThat(server.getPort()).isEqualTo(443);
+				assertThat(server.isSecure()).isTrue();
+			});
+		}
+	}
+
+}
