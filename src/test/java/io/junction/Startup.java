@@ -1,5 +1,9 @@
 package io.junction;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -14,6 +18,20 @@ public final class Startup {
 	/** Starts Junction; the caller closes it. */
 	public static ConfigurableApplicationContext run(String... properties) {
 		return builder(properties).run();
+	}
+
+	/** Starts Junction with a pool per entry of {@code pools}; the caller closes it. */
+	public static RunningJunction junction(Map<String, List<TestAppServer>> pools, String... properties) {
+		List<String> all = new ArrayList<>();
+		pools.forEach((pool, servers) -> {
+			for (int i = 0; i < servers.size(); i++) {
+				String server = "junction.backends." + pool + ".servers[" + i + "]";
+				all.add(server + ".name=" + servers.get(i).name());
+				all.add(server + ".url=" + servers.get(i).url());
+			}
+		});
+		all.addAll(List.of(properties));
+		return new RunningJunction(run(all.toArray(String[]::new)));
 	}
 
 	/**
@@ -31,6 +49,12 @@ public final class Startup {
 			}
 		}
 		throw new AssertionError("start-up failed for another reason", failure);
+	}
+
+	/** Properties of one route that sends every request to {@code pool}. */
+	public static List<String> routeEverythingTo(String pool) {
+		String route = "spring.cloud.gateway.server.webflux.routes[0]";
+		return List.of(route + ".id=" + pool, route + ".uri=lb://" + pool, route + ".predicates[0]=Path=/**");
 	}
 
 	private static SpringApplicationBuilder builder(String... properties) {

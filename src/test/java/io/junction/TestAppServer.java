@@ -5,7 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.channel.Channel;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -30,7 +35,9 @@ public final class TestAppServer implements AutoCloseable {
 		/** Read the request and never answer. */
 		HANG,
 		/** Read the request and close the connection without answering. */
-		HANG_UP
+		HANG_UP,
+		/** Answer 503 with the server's name. */
+		UNAVAILABLE
 
 	}
 
@@ -40,11 +47,45 @@ public final class TestAppServer implements AutoCloseable {
 
 	private volatile Behaviour behaviour = Behaviour.ANSWER;
 
-	private final DisposableServer server;
+	private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger requestCount = new AtomicInteger();
+
+	private volatile DisposableServer server;
+
+	private final int port;
 
 	private TestAppServer(String name) {
 		this.name = name;
-		this.server = HttpServer.create().host("127.0.0.1").port(0).handle(this::handle).bindNow();
+		this.server = bind(0);
+		this.port = this.server.port();
+	}
+
+	private DisposableServer bind(int port) {
+		return HttpServer.create().host("127.0.0.1").port(port).doOnConnection((connection) -> {
+			Channel channel = connection.channel();
+			this.connections.add(channel);
+			channel.closeFuture().addListener((future) -> this.connections.remove(channel));
+		}).handle(this::handle).bindNow();
+	}
+
+	/**
+	 * Dies as a killed process does: stops listening, so that new connections are
+	 * refused, and drops every open connection.
+	 */
+	public void kill() {
+		this.server.disposeNow();
+		this.connections.forEach(Channel::close);
+	}
+
+	/** Listens again on the same port, as a restarted process does. */
+	public void restart() {
+		this.server = bind(this.port);
+	}
+
+	/** How many requests the server has received since it started. */
+	public int requestCount() {
+		return this.requestCount.get();
 	}
 
 	/** Starts a server that answers with {@code name}. */
@@ -57,7 +98,7 @@ public final class TestAppServer implements AutoCloseable {
 	}
 
 	public String url() {
-		return "http://127.0.0.1:" + this.server.port();
+		return "http://127.0.0.1:" + this.port;
 	}
 
 	public TestAppServer behave(Behaviour behaviour) {
@@ -118,8 +159,11 @@ public final class TestAppServer implements AutoCloseable {
 				headers.add(header.getKey(), header.getValue());
 			}
 			this.received.add(new Received(this.name, request.method().name(), request.uri(), headers, body));
+			this.requestCount.incrementAndGet();
 			return switch (this.behaviour) {
 				case ANSWER -> response.header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then();
+				case UNAVAILABLE ->
+					response.status(503).header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then();
 				case HANG -> Mono.<Void>never().timeout(Duration.ofMinutes(1), Mono.empty());
 				case HANG_UP -> Mono.fromRunnable(() -> request.withConnection((c) -> c.channel().close()));
 			};
@@ -128,7 +172,7 @@ public final class TestAppServer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.server.disposeNow();
+		kill();
 	}
 
 	@Override

@@ -2,8 +2,10 @@ package io.junction.pools;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +77,73 @@ public final class BackendPools {
 			}
 			built[i] = new PoolServer(name, serverName, serverUri(serverKey + ".url", server.getUrl()));
 		}
-		return new Pool(name, List.of(built));
+		return new Pool(name, List.of(built), healthCheck(key + ".health-check", pool.getHealthCheck()),
+				passiveCheck(key + ".passive-check", pool.getPassiveCheck()), retry(key, pool),
+				positive(key + ".connect-timeout", pool.getConnectTimeout()),
+				positive(key + ".response-timeout", pool.getResponseTimeout()));
+	}
+
+	private static HealthCheckSettings healthCheck(String key, PoolsProperties.HealthCheck check) {
+		Duration interval = positive(key + ".interval", check.getInterval());
+		Duration timeout = positive(key + ".timeout", check.getTimeout());
+		if (timeout.compareTo(interval) >= 0) {
+			throw new InvalidConfigurationException(key + ".timeout",
+					timeout + " must be shorter than interval " + interval + ", so that checks never overlap");
+		}
+		String path = check.getPath();
+		if (path != null && !path.startsWith("/")) {
+			throw new InvalidConfigurationException(key + ".path", "'" + path + "' must start with '/'");
+		}
+		ExpectedStatus expectStatus;
+		try {
+			expectStatus = ExpectedStatus.parse(check.getExpectStatus());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationException(key + ".expect-status", ex.getMessage());
+		}
+		return new HealthCheckSettings(check.isEnabled(), path, interval, timeout,
+				atLeastOne(key + ".rise", check.getRise()), atLeastOne(key + ".fall", check.getFall()), expectStatus);
+	}
+
+	private static PassiveCheckSettings passiveCheck(String key, PoolsProperties.PassiveCheck check) {
+		return new PassiveCheckSettings(check.isEnabled(),
+				atLeastOne(key + ".consecutive-errors", check.getConsecutiveErrors()),
+				positive(key + ".eject-time", check.getEjectTime()), check.isLayer7());
+	}
+
+	private static RetryPolicy retry(String key, PoolsProperties.Pool pool) {
+		if (pool.getRetries() < 0) {
+			throw new InvalidConfigurationException(key + ".retries", pool.getRetries() + " must be 0 or more");
+		}
+		Set<RetryPolicy.RetryOn> on = EnumSet.noneOf(RetryPolicy.RetryOn.class);
+		for (String keyword : pool.getRetryOn()) {
+			RetryPolicy.RetryOn condition = RetryPolicy.RetryOn.fromKeyword(keyword.trim());
+			if (condition == null) {
+				throw new InvalidConfigurationException(key + ".retry-on", "'" + keyword
+						+ "' is not one of conn-failure, empty-response, response-timeout, 502, 503, 504");
+			}
+			on.add(condition);
+		}
+		long buffer = pool.getRetryBuffer().toBytes();
+		if (buffer < 0 || buffer > Integer.MAX_VALUE) {
+			throw new InvalidConfigurationException(key + ".retry-buffer",
+					pool.getRetryBuffer() + " must be between 0 and 2GB");
+		}
+		return new RetryPolicy(pool.getRetries(), on, (int) buffer);
+	}
+
+	private static Duration positive(String key, @Nullable Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidConfigurationException(key, value + " must be positive");
+		}
+		return value;
+	}
+
+	private static int atLeastOne(String key, int value) {
+		if (value < 1) {
+			throw new InvalidConfigurationException(key, value + " must be 1 or more");
+		}
+		return value;
 	}
 
 	private static URI serverUri(String key, @Nullable String url) {

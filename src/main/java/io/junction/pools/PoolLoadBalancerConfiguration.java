@@ -42,8 +42,7 @@ class PoolLoadBalancerConfiguration {
 	@Bean
 	ReactorServiceInstanceLoadBalancer poolLoadBalancer(Environment environment, BackendPools pools) {
 		String name = LoadBalancerClientFactory.getName(environment);
-		Pool pool = pools.get(name);
-		return new RoundRobinLoadBalancer((pool != null) ? pool : new Pool(name, List.of()));
+		return new RoundRobinLoadBalancer(pools.get(name));
 	}
 
 }

@@ -19,11 +19,18 @@ public final class PoolServer implements ServiceInstance {
 
 	private final int port;
 
+	private final ServerState state = new ServerState();
+
 	PoolServer(String pool, String name, URI uri) {
 		this.pool = pool;
 		this.name = name;
 		this.uri = uri;
 		this.port = (uri.getPort() != -1) ? uri.getPort() : (isSecure() ? 443 : 80);
+	}
+
+	/** What Junction knows of the server's health. */
+	public ServerState state() {
+		return this.state;
 	}
 
 	/** The server's name in its pool. */

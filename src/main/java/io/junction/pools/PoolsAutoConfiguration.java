@@ -28,6 +28,11 @@ public class PoolsAutoConfiguration {
 		return new BackendPools(properties);
 	}
 
+	@Bean
+	PoolRetryFilter poolRetryFilter(BackendPools pools, ServerObserver observer) {
+		return new PoolRetryFilter(pools, observer);
+	}
+
 	/**
 	 * Creates each pool's load balancer at start-up rather than on the pool's first
 	 * request, which would otherwise pay for building a child context.

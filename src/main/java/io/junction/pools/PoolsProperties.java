@@ -1,5 +1,6 @@
 package io.junction.pools;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Backend pools, one per HAProxy {@code backend}. Checked by {@link BackendPools} at
@@ -39,12 +41,262 @@ public class PoolsProperties {
 		/** The pool's servers (HAProxy {@code server} lines); at least one. */
 		private List<Server> servers = new ArrayList<>();
 
+		/** Active health checks of every server (HAProxy {@code check}). */
+		private HealthCheck healthCheck = new HealthCheck();
+
+		/**
+		 * Ejection of servers whose real traffic fails (HAProxy {@code observe} with
+		 * {@code on-error mark-down}).
+		 */
+		private PassiveCheck passiveCheck = new PassiveCheck();
+
+		/**
+		 * How many times a failed request is tried again on another server of the pool
+		 * (HAProxy {@code retries} with {@code option redispatch}). Default 2.
+		 */
+		private int retries = 2;
+
+		/**
+		 * Which failures are retried (HAProxy {@code retry-on}): conn-failure (always,
+		 * whatever the method, since nothing was sent), and for idempotent methods only
+		 * empty-response, response-timeout, 502, 503, 504. Default conn-failure,
+		 * empty-response, response-timeout, 502, 503.
+		 */
+		private List<String> retryOn = new ArrayList<>(
+				List.of("conn-failure", "empty-response", "response-timeout", "502", "503"));
+
+		/**
+		 * Largest request body kept to resend it on a retry after it was sent; a longer
+		 * body is streamed and its request not retried once sent. Default 64KB.
+		 */
+		private DataSize retryBuffer = DataSize.ofKilobytes(64);
+
+		/**
+		 * Maximum time to open a connection (HAProxy {@code timeout connect}). Default
+		 * 2s.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * Maximum time to wait for a response's headers (HAProxy {@code timeout server}).
+		 * Default 30s.
+		 */
+		private Duration responseTimeout = Duration.ofSeconds(30);
+
 		public List<Server> getServers() {
 			return this.servers;
 		}
 
 		public void setServers(List<Server> servers) {
 			this.servers = servers;
+		}
+
+		public HealthCheck getHealthCheck() {
+			return this.healthCheck;
+		}
+
+		public void setHealthCheck(HealthCheck healthCheck) {
+			this.healthCheck = healthCheck;
+		}
+
+		public PassiveCheck getPassiveCheck() {
+			return this.passiveCheck;
+		}
+
+		public void setPassiveCheck(PassiveCheck passiveCheck) {
+			this.passiveCheck = passiveCheck;
+		}
+
+		public int getRetries() {
+			return this.retries;
+		}
+
+		public void setRetries(int retries) {
+			this.retries = retries;
+		}
+
+		public List<String> getRetryOn() {
+			return this.retryOn;
+		}
+
+		public void setRetryOn(List<String> retryOn) {
+			this.retryOn = retryOn;
+		}
+
+		public DataSize getRetryBuffer() {
+			return this.retryBuffer;
+		}
+
+		public void setRetryBuffer(DataSize retryBuffer) {
+			this.retryBuffer = retryBuffer;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getResponseTimeout() {
+			return this.responseTimeout;
+		}
+
+		public void setResponseTimeout(Duration responseTimeout) {
+			this.responseTimeout = responseTimeout;
+		}
+
+	}
+
+	/** Active health checks, with HAProxy's semantics. */
+	public static class HealthCheck {
+
+		/** Whether servers are checked at all. Default true. */
+		private boolean enabled = true;
+
+		/**
+		 * Path of an HTTP GET check, starting with '/'; none means a TCP connect check
+		 * (HAProxy {@code option httpchk GET <path>}; plain {@code check}).
+		 */
+		private @Nullable String path;
+
+		/** Time between two checks of a server (HAProxy {@code inter}). Default 2s. */
+		private Duration interval = Duration.ofSeconds(2);
+
+		/**
+		 * Maximum time of one check, shorter than the interval (HAProxy
+		 * {@code timeout check}). Default 1s.
+		 */
+		private Duration timeout = Duration.ofSeconds(1);
+
+		/**
+		 * Consecutive successful checks that bring a server UP (HAProxy {@code rise}).
+		 * Default 2.
+		 */
+		private int rise = 2;
+
+		/**
+		 * Consecutive failed checks that take a server DOWN (HAProxy {@code fall}).
+		 * Default 3.
+		 */
+		private int fall = 3;
+
+		/**
+		 * HTTP statuses that pass the check: a status, a range, or a comma-separated list
+		 * of them (HAProxy {@code http-check expect status}). Default 200-399.
+		 */
+		private String expectStatus = "200-399";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable String path) {
+			this.path = path;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getRise() {
+			return this.rise;
+		}
+
+		public void setRise(int rise) {
+			this.rise = rise;
+		}
+
+		public int getFall() {
+			return this.fall;
+		}
+
+		public void setFall(int fall) {
+			this.fall = fall;
+		}
+
+		public String getExpectStatus() {
+			return this.expectStatus;
+		}
+
+		public void setExpectStatus(String expectStatus) {
+			this.expectStatus = expectStatus;
+		}
+
+	}
+
+	/** Passive checks: outlier ejection on real traffic. */
+	public static class PassiveCheck {
+
+		/** Whether failing servers are ejected. Default true. */
+		private boolean enabled = true;
+
+		/** Consecutive failed requests that eject a server. Default 3. */
+		private int consecutiveErrors = 3;
+
+		/**
+		 * How long an ejected server gets no traffic before it is tried again. Default
+		 * 10s.
+		 */
+		private Duration ejectTime = Duration.ofSeconds(10);
+
+		/**
+		 * Whether 5xx responses count as failures too, besides refused or reset
+		 * connections and timeouts (HAProxy {@code observe layer7}). Default false.
+		 */
+		private boolean layer7;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getConsecutiveErrors() {
+			return this.consecutiveErrors;
+		}
+
+		public void setConsecutiveErrors(int consecutiveErrors) {
+			this.consecutiveErrors = consecutiveErrors;
+		}
+
+		public Duration getEjectTime() {
+			return this.ejectTime;
+		}
+
+		public void setEjectTime(Duration ejectTime) {
+			this.ejectTime = ejectTime;
+		}
+
+		public boolean isLayer7() {
+			return this.layer7;
+		}
+
+		public void setLayer7(boolean layer7) {
+			this.layer7 = layer7;
 		}
 
 	}

@@ -24,6 +24,14 @@ public class RoutingAutoConfiguration {
 		return new PathRegexRoutePredicateFactory();
 	}
 
+	// Replaces Gateway's own locator of the configured routes (it backs off when one
+	// exists).
+	@Bean
+	PoolTimeoutsRouteDefinitionLocator poolTimeoutsRouteDefinitionLocator(GatewayProperties gateway,
+			BackendPools pools) {
+		return new PoolTimeoutsRouteDefinitionLocator(gateway, pools);
+	}
+
 	@Bean
 	RouteConfigurationValidator routeConfigurationValidator(GatewayProperties gateway, BackendPools pools) {
 		return new RouteConfigurationValidator(gateway, pools);

@@ -1,5 +1,6 @@
 package io.junction.routing;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -10,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -48,9 +50,9 @@ final class RoutingErrorWebExceptionHandler implements ErrorWebExceptionHandler 
 		String detail;
 		if (isNoServerReachable(ex)) {
 			status = HttpStatus.SERVICE_UNAVAILABLE;
-			detail = "no server of " + pool(route) + " is reachable";
+			detail = "no server of " + pool(route) + " is available";
 		}
-		else if (ex instanceof PrematureCloseException) {
+		else if (ex instanceof PrematureCloseException || ex instanceof AbortedException || ex instanceof IOException) {
 			status = HttpStatus.BAD_GATEWAY;
 			detail = "the server closed the connection before answering";
 		}

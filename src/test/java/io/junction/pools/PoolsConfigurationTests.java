@@ -87,12 +87,70 @@ class PoolsConfigurationTests {
 	}
 
 	@Test
+	void zeroOrNegativeCheckIntervalIsRefused() {
+		assertThat(refusalOf("health-check.interval=0s"))
+			.hasMessage(FOO + ".health-check.interval: PT0S must be positive");
+		assertThat(refusalOf("health-check.interval=-2s"))
+			.hasMessage(FOO + ".health-check.interval: PT-2S must be positive");
+	}
+
+	@Test
+	void checkTimeoutNotShorterThanIntervalIsRefused() {
+		InvalidConfigurationException refusal = refusalOf("health-check.interval=1s", "health-check.timeout=1s");
+		assertThat(refusal.getKey()).isEqualTo(FOO + ".health-check.timeout");
+		assertThat(refusal.getReason()).contains("must be shorter than interval");
+	}
+
+	@Test
+	void riseOrFallOfZeroIsRefused() {
+		assertThat(refusalOf("health-check.rise=0")).hasMessage(FOO + ".health-check.rise: 0 must be 1 or more");
+		assertThat(refusalOf("health-check.fall=0")).hasMessage(FOO + ".health-check.fall: 0 must be 1 or more");
+	}
+
+	@Test
+	void checkPathWithoutLeadingSlashIsRefused() {
+		assertThat(refusalOf("health-check.path=health"))
+			.hasMessage(FOO + ".health-check.path: 'health' must start with '/'");
+	}
+
+	@Test
+	void expectStatusThatDoesNotParseIsRefused() {
+		assertThat(refusalOf("health-check.expect-status=2xx")).hasMessage(
+				FOO + ".health-check.expect-status: '2xx' is not a status list such as 200-399 or 200,204,300-302");
+		assertThat(refusalOf("health-check.expect-status=399-200").getKey())
+			.isEqualTo(FOO + ".health-check.expect-status");
+		assertThat(refusalOf("health-check.expect-status=700").getKey()).isEqualTo(FOO + ".health-check.expect-status");
+	}
+
+	@Test
+	void badPassiveCheckAndRetrySettingsAreRefused() {
+		assertThat(refusalOf("passive-check.consecutive-errors=0").getKey())
+			.isEqualTo(FOO + ".passive-check.consecutive-errors");
+		assertThat(refusalOf("passive-check.eject-time=0s").getKey()).isEqualTo(FOO + ".passive-check.eject-time");
+		assertThat(refusalOf("retries=-1")).hasMessage(FOO + ".retries: -1 must be 0 or more");
+		assertThat(refusalOf("retry-on=conn-failure,5xx")).hasMessage(
+				FOO + ".retry-on: '5xx' is not one of conn-failure, empty-response, response-timeout, 502, 503, 504");
+		assertThat(refusalOf("connect-timeout=0ms").getKey()).isEqualTo(FOO + ".connect-timeout");
+		assertThat(refusalOf("response-timeout=-1s").getKey()).isEqualTo(FOO + ".response-timeout");
+	}
+
+	@Test
 	void refusalIsReportedOnOneLineWithoutAStackTrace(CapturedOutput output) {
 		Startup.refusal(FOO + ".servers=");
 		assertThat(output.getOut())
 			.contains("Invalid configuration: " + FOO
 					+ ".servers: pool 'services-foo-v1' has no servers; list at least one")
 			.doesNotContain("\tat io.junction");
+	}
+
+	private static InvalidConfigurationException refusalOf(String... settings) {
+		String[] properties = new String[settings.length + 2];
+		properties[0] = FOO + ".servers[0].name=app01";
+		properties[1] = FOO + ".servers[0].url=http://127.0.0.1:19001";
+		for (int i = 0; i < settings.length; i++) {
+			properties[i + 2] = FOO + "." + settings[i];
+		}
+		return Startup.refusal(properties);
 	}
 
 	@Test

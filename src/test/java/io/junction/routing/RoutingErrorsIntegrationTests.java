@@ -78,7 +78,7 @@ class RoutingErrorsIntegrationTests {
 	void serverRefusingConnectionsIsA503NamingTheRoute() {
 		String body = expect("/refused/x", HttpStatus.SERVICE_UNAVAILABLE);
 		assertThat(body)
-			.isEqualTo("503 Service Unavailable: route 'refused': no server of pool 'refused' is reachable\n");
+			.isEqualTo("503 Service Unavailable: route 'refused': no server of pool 'refused' is available\n");
 	}
 
 	@Test

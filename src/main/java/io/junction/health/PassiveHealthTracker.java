@@ -1,0 +1,45 @@
+package io.junction.health;
+
+import io.junction.pools.PassiveCheckSettings;
+import io.junction.pools.Pool;
+import io.junction.pools.PoolServer;
+import io.junction.pools.ServerObserver;
+import io.junction.pools.ServerState;
+
+/**
+ * Passive checks: a server whose real requests fail {@code consecutive-errors} times in a
+ * row is ejected for {@code eject-time}, then tried again. Failures are refused or reset
+ * connections and timeouts, and with {@code layer7} also 5xx responses.
+ */
+final class PassiveHealthTracker implements ServerObserver {
+
+	@Override
+	public void responded(Pool pool, PoolServer server, int status) {
+		if (status >= 500 && pool.passiveCheck().layer7()) {
+			failed(pool, server, "HTTP " + status);
+		}
+		else {
+			server.state().recordSuccess();
+		}
+	}
+
+	@Override
+	public void failed(Pool pool, PoolServer server, String reason) {
+		ServerState state = server.state();
+		long now = System.nanoTime();
+		if (state.isEjected(now)) {
+			// Requests that were in flight when it was ejected: already counted against
+			// it.
+			return;
+		}
+		int errors = state.recordError(reason);
+		PassiveCheckSettings settings = pool.passiveCheck();
+		// Exactly at the threshold: of several requests failing at once, one ejects.
+		if (settings.enabled() && errors == settings.consecutiveErrors()) {
+			state.eject(now + settings.ejectTime().toNanos(), reason);
+			StateChangeLog.ejected(pool, server, settings.ejectTime().toString().substring(2).toLowerCase(), errors,
+					reason);
+		}
+	}
+
+}

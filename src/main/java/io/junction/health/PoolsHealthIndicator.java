@@ -1,0 +1,54 @@
+package io.junction.health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.junction.pools.BackendPools;
+import io.junction.pools.Pool;
+import io.junction.pools.PoolServer;
+import io.junction.pools.ServerState;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * The pools in {@code /actuator/health}: each pool's servers with their state and the
+ * reason of their last failure. Always UP itself: a sick app must never make the ELB pull
+ * every gateway, so Junction's own health is about Junction only.
+ */
+final class PoolsHealthIndicator implements HealthIndicator {
+
+	private final BackendPools pools;
+
+	PoolsHealthIndicator(BackendPools pools) {
+		this.pools = pools;
+	}
+
+	@Override
+	public Health health() {
+		long now = System.nanoTime();
+		Health.Builder health = Health.up();
+		for (Pool pool : this.pools.all()) {
+			Map<String, Object> servers = new LinkedHashMap<>();
+			for (PoolServer server : pool.servers()) {
+				ServerState state = server.state();
+				Map<String, Object> details = new LinkedHashMap<>();
+				details.put("state", !state.isUp() ? "DOWN" : state.isEjected(now) ? "EJECTED" : "UP");
+				details.put("url", server.getUri().toString());
+				String lastFailure = state.lastFailure();
+				if (lastFailure != null) {
+					details.put("lastFailure", lastFailure);
+				}
+				servers.put(server.getName(), details);
+			}
+			Map<String, Object> details = new LinkedHashMap<>();
+			int available = pool.availableCount(now);
+			details.put("state", (available > 0) ? "UP" : "DOWN");
+			details.put("available", available + " of " + pool.servers().size());
+			details.put("servers", servers);
+			health.withDetail(pool.name(), details);
+		}
+		return health.build();
+	}
+
+}

@@ -1,0 +1,36 @@
+package io.junction.health;
+
+import io.junction.pools.Pool;
+import io.junction.pools.PoolServer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/** One line per server state change, in the spirit of HAProxy's own. */
+final class StateChangeLog {
+
+	private static final Log logger = LogFactory.getLog("io.junction.health");
+
+	private StateChangeLog() {
+	}
+
+	static void down(Pool pool, PoolServer server, int failedChecks, String reason) {
+		logger.warn(prefix(pool, server) + " is DOWN (" + failedChecks + " failed checks: " + reason + "), "
+				+ pool.upCount() + " of " + pool.servers().size() + " servers UP");
+	}
+
+	static void up(Pool pool, PoolServer server, int passedChecks) {
+		logger.info(prefix(pool, server) + " is UP (" + passedChecks + " successful checks), " + pool.upCount() + " of "
+				+ pool.servers().size() + " servers UP");
+	}
+
+	static void ejected(Pool pool, PoolServer server, String ejectTime, int errors, String reason) {
+		logger.warn(prefix(pool, server) + " is ejected for " + ejectTime + " (" + errors + " consecutive errors: "
+				+ reason + "), " + pool.availableCount(System.nanoTime()) + " of " + pool.servers().size()
+				+ " servers available");
+	}
+
+	private static String prefix(Pool pool, PoolServer server) {
+		return "backend " + pool.name() + " server " + server.getName();
+	}
+
+}

@@ -1,0 +1,140 @@
+package io.junction.pools;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What Junction knows of one server's health, read by the load balancer on every request
+ * and written by the health checks. Lock-free: every field is volatile or atomic, and
+ * each transition is written by one checker at a time (active checks run one at a time
+ * per server; ejection is decided under {@link #recordError()}'s atomic count).
+ */
+public final class ServerState {
+
+	// A server starts UP, so that a restart of Junction never empties a pool.
+	private volatile boolean up = true;
+
+	private volatile boolean ejected;
+
+	private volatile long ejectedUntilNanos;
+
+	private volatile @Nullable String lastFailure;
+
+	private volatile long lastChangeMillis = System.currentTimeMillis();
+
+	private final AtomicInteger consecutiveErrors = new AtomicInteger();
+
+	private final LongAdder checksFailed = new LongAdder();
+
+	private final LongAdder ejections = new LongAdder();
+
+	private final LongAdder retries = new LongAdder();
+
+	private final LongAdder redispatches = new LongAdder();
+
+	ServerState() {
+	}
+
+	/** Whether active checks hold the server UP. */
+	public boolean isUp() {
+		return this.up;
+	}
+
+	/** Whether passive checks keep the server out of rotation at {@code nanoTime}. */
+	public boolean isEjected(long nanoTime) {
+		return this.ejected && nanoTime - this.ejectedUntilNanos < 0;
+	}
+
+	/** Whether the server may take new requests at {@code nanoTime}. */
+	public boolean isAvailable(long nanoTime) {
+		return this.up && !isEjected(nanoTime);
+	}
+
+	/** Marks the server UP; returns whether it was DOWN. */
+	public boolean markUp() {
+		if (this.up) {
+			return false;
+		}
+		this.up = true;
+		this.ejected = false;
+		this.consecutiveErrors.set(0);
+		this.lastChangeMillis = System.currentTimeMillis();
+		return true;
+	}
+
+	/** Marks the server DOWN; returns whether it was UP. */
+	public boolean markDown(String reason) {
+		this.lastFailure = reason;
+		if (!this.up) {
+			return false;
+		}
+		this.up = false;
+		this.lastChangeMillis = System.currentTimeMillis();
+		return true;
+	}
+
+	/** Takes the server out of rotation until {@code untilNanos} (a nanoTime). */
+	public void eject(long untilNanos, String reason) {
+		this.lastFailure = reason;
+		this.ejectedUntilNanos = untilNanos;
+		this.ejected = true;
+		this.consecutiveErrors.set(0);
+		this.ejections.increment();
+		this.lastChangeMillis = System.currentTimeMillis();
+	}
+
+	/** Counts a failed request; returns how many failed in a row. */
+	public int recordError(String reason) {
+		this.lastFailure = reason;
+		return this.consecutiveErrors.incrementAndGet();
+	}
+
+	/** Counts a successful request, ending any run of failures. */
+	public void recordSuccess() {
+		if (this.consecutiveErrors.get() != 0) {
+			this.consecutiveErrors.set(0);
+		}
+	}
+
+	/** Counts a failed active check. */
+	public void recordCheckFailure(String reason) {
+		this.lastFailure = reason;
+		this.checksFailed.increment();
+	}
+
+	/** Counts a request tried again on another server after this one failed it. */
+	public void recordRetry(boolean redispatch) {
+		(redispatch ? this.redispatches : this.retries).increment();
+	}
+
+	/** Why the last check or request failed, or null if none has. */
+	public @Nullable String lastFailure() {
+		return this.lastFailure;
+	}
+
+	/** Wall-clock time of the last change of UP/DOWN or ejection, in epoch millis. */
+	public long lastChangeMillis() {
+		return this.lastChangeMillis;
+	}
+
+	public long checksFailed() {
+		return this.checksFailed.sum();
+	}
+
+	public long ejections() {
+		return this.ejections.sum();
+	}
+
+	/** Requests retried elsewhere after this server failed them once sent. */
+	public long retries() {
+		return this.retries.sum();
+	}
+
+	/** Requests sent elsewhere after this server refused their connection. */
+	public long redispatches() {
+		return this.redispatches.sum();
+	}
+
+}
