@@ -17,7 +17,7 @@ public final class Startup {
 
 	/** Starts Junction; the caller closes it. */
 	public static ConfigurableApplicationContext run(String... properties) {
-		return builder(properties).run();
+		return start(properties);
 	}
 
 	/** Starts Junction with a pool per entry of {@code pools}; the caller closes it. */
@@ -39,7 +39,7 @@ public final class Startup {
 	 * @throws AssertionError if Junction started, or failed for another reason
 	 */
 	public static InvalidConfigurationException refusal(String... properties) {
-		Throwable failure = catchThrowable(() -> builder(properties).run().close());
+		Throwable failure = catchThrowable(() -> start(properties).close());
 		if (failure == null) {
 			throw new AssertionError("Junction started with " + String.join(", ", properties));
 		}
@@ -57,10 +57,13 @@ public final class Startup {
 		return List.of(route + ".id=" + pool, route + ".uri=lb://" + pool, route + ".predicates[0]=Path=/**");
 	}
 
-	private static SpringApplicationBuilder builder(String... properties) {
-		return new SpringApplicationBuilder(JunctionApplication.class)
-			.properties("server.port=0", "management.server.port=0")
-			.properties(properties);
+	// Command-line arguments, as with java -jar: they win over application.yml.
+	private static ConfigurableApplicationContext start(String... properties) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0"));
+		for (String property : properties) {
+			args.add("--" + property);
+		}
+		return new SpringApplicationBuilder(JunctionApplication.class).run(args.toArray(String[]::new));
 	}
 
 }

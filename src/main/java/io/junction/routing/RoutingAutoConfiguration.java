@@ -8,7 +8,12 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
+import org.springframework.cloud.gateway.route.RouteDefinitionLocator;
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.annotation.Order;
 
 /**
@@ -30,6 +35,14 @@ public class RoutingAutoConfiguration {
 	PoolTimeoutsRouteDefinitionLocator poolTimeoutsRouteDefinitionLocator(GatewayProperties gateway,
 			BackendPools pools) {
 		return new PoolTimeoutsRouteDefinitionLocator(gateway, pools);
+	}
+
+	// Replaces Gateway's linear route lookup (it backs off when a mapping exists).
+	@Bean
+	IndexedRoutePredicateHandlerMapping indexedRoutePredicateHandlerMapping(FilteringWebHandler webHandler,
+			RouteLocator routeLocator, RouteDefinitionLocator definitionLocator, GlobalCorsProperties cors,
+			Environment environment) {
+		return new IndexedRoutePredicateHandlerMapping(webHandler, routeLocator, definitionLocator, cors, environment);
 	}
 
 	@Bean

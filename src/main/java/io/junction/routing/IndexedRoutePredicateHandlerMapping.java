@@ -1,0 +1,89 @@
+package io.junction.routing;
+
+import java.util.HashSet;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
+import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.route.RouteDefinition;
+import org.springframework.cloud.gateway.route.RouteDefinitionLocator;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.Environment;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Gateway's route lookup, with the routes tested in order but only those that can match
+ * the request's path ({@link RouteIndex}), so that lookup does not grow with the number
+ * of routes. The index is rebuilt whenever Gateway refreshes its routes; until the first
+ * one, and for paths with percent-encoding (which {@code Path} matches decoded), lookup
+ * is Gateway's own linear scan.
+ */
+final class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMapping
+		implements ApplicationListener<RefreshRoutesResultEvent> {
+
+	private final RouteLocator routeLocator;
+
+	private final RouteDefinitionLocator definitionLocator;
+
+	private volatile @Nullable RouteIndex index;
+
+	IndexedRoutePredicateHandlerMapping(FilteringWebHandler webHandler, RouteLocator routeLocator,
+			RouteDefinitionLocator definitionLocator, GlobalCorsProperties globalCorsProperties,
+			Environment environment) {
+		super(webHandler, routeLocator, globalCorsProperties, environment);
+		this.routeLocator = routeLocator;
+		this.definitionLocator = definitionLocator;
+	}
+
+	@Override
+	public void onApplicationEvent(RefreshRoutesResultEvent event) {
+		if (event.isSuccess()) {
+			Mono.zip(this.routeLocator.getRoutes().collectList(),
+					this.definitionLocator.getRouteDefinitions().map(RouteDefinition::getId).collectList())
+				.subscribe((routesAndIds) -> this.index = RouteIndex.of(routesAndIds.getT1(),
+						new HashSet<>(routesAndIds.getT2())));
+		}
+	}
+
+	@Override
+	protected Mono<Route> lookupRoute(ServerWebExchange exchange) {
+		RouteIndex current = this.index;
+		String path = exchange.getRequest().getPath().value();
+		if (current == null || path.indexOf('%') >= 0 || path.indexOf(';') >= 0) {
+			return super.lookupRoute(exchange);
+		}
+		return firstMatch(current.candidates(path), exchange);
+	}
+
+	/** Gateway's own lookup over every route, kept for paths the index cannot serve. */
+	Mono<Route> lookupRouteLinearly(ServerWebExchange exchange) {
+		return super.lookupRoute(exchange);
+	}
+
+	@Nullable RouteIndex index() {
+		return this.index;
+	}
+
+	private Mono<Route> firstMatch(List<Route> candidates, ServerWebExchange exchange) {
+		return Flux.fromIterable(candidates).filterWhen((route) -> {
+			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_PREDICATE_ROUTE_ATTR, route.getId());
+			try {
+				return route.getPredicate().apply(exchange);
+			}
+			catch (Exception ex) {
+				logger.error("Error applying predicate for route: " + route.getId(), ex);
+				return Mono.just(false);
+			}
+		}).next().doOnNext((route) -> validateRoute(route, exchange));
+	}
+
+}
