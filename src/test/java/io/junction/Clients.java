@@ -1,5 +1,8 @@
 package io.junction;
 
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.time.Duration;
 
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -16,6 +19,27 @@ public final class Clients {
 			.baseUrl("http://127.0.0.1:" + port)
 			.responseTimeout(Duration.ofSeconds(10))
 			.build();
+	}
+
+	/** Whether Junction answers 200 on its readiness probe on {@code managementPort}. */
+	public static boolean isReady(int managementPort) {
+		try {
+			HttpURLConnection connection = (HttpURLConnection) URI
+				.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness")
+				.toURL()
+				.openConnection();
+			connection.setConnectTimeout(1000);
+			connection.setReadTimeout(1000);
+			try {
+				return connection.getResponseCode() == 200;
+			}
+			finally {
+				connection.disconnect();
+			}
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/** GETs {@code uri}, expects 200 and returns the body. */

@@ -37,7 +37,9 @@ public final class TestAppServer implements AutoCloseable {
 		/** Read the request and close the connection without answering. */
 		HANG_UP,
 		/** Answer 503 with the server's name. */
-		UNAVAILABLE
+		UNAVAILABLE,
+		/** Answer 200 with the server's name after one second. */
+		SLOW
 
 	}
 
@@ -164,6 +166,8 @@ public final class TestAppServer implements AutoCloseable {
 				case ANSWER -> response.header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then();
 				case UNAVAILABLE ->
 					response.status(503).header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then();
+				case SLOW -> Mono.delay(Duration.ofSeconds(1))
+					.then(response.header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then());
 				case HANG -> Mono.<Void>never().timeout(Duration.ofMinutes(1), Mono.empty());
 				case HANG_UP -> Mono.fromRunnable(() -> request.withConnection((c) -> c.channel().close()));
 			};

@@ -60,6 +60,13 @@ final class DemoAppServers implements SmartLifecycle {
 		return host.equals("127.0.0.1") || host.equals("localhost");
 	}
 
+	// Before the web server starts, after it stops: checks (or demo servers) outlive
+	// the requests that need them.
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
+	}
+
 	@Override
 	public void stop() {
 		this.running.forEach(DisposableServer::disposeNow);

@@ -64,6 +64,13 @@ final class ActiveHealthChecker implements SmartLifecycle {
 		}
 	}
 
+	// Before the web server starts, after it stops: checks (or demo servers) outlive
+	// the requests that need them.
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
+	}
+
 	@Override
 	public void stop() {
 		this.schedules.forEach(Disposable::dispose);
