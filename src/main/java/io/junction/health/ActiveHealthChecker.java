@@ -1,6 +1,7 @@
 package io.junction.health;
 
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,6 +170,9 @@ final class ActiveHealthChecker implements SmartLifecycle {
 	}
 
 	private static String describe(Throwable error, Duration timeout) {
+		if (error instanceof NoRouteToHostException) {
+			return "no route to host";
+		}
 		if (error instanceof ConnectException) {
 			return "connection refused";
 		}

@@ -79,7 +79,7 @@ public final class BackendPools {
 		}
 		return new Pool(name, List.of(built), healthCheck(key + ".health-check", pool.getHealthCheck()),
 				passiveCheck(key + ".passive-check", pool.getPassiveCheck()), retry(key, pool),
-				positive(key + ".connect-timeout", pool.getConnectTimeout()),
+				millis(key + ".connect-timeout", pool.getConnectTimeout()),
 				positive(key + ".response-timeout", pool.getResponseTimeout()));
 	}
 
@@ -137,6 +137,15 @@ public final class BackendPools {
 			throw new InvalidConfigurationException(key, value + " must be positive");
 		}
 		return value;
+	}
+
+	/** A timeout handed to Netty in whole milliseconds: at least 1ms, at most an int. */
+	private static Duration millis(String key, @Nullable Duration value) {
+		Duration positive = positive(key, value);
+		if (positive.toMillis() < 1 || positive.toMillis() > Integer.MAX_VALUE) {
+			throw new InvalidConfigurationException(key, value + " must be between 1ms and 24 days");
+		}
+		return positive;
 	}
 
 	private static int atLeastOne(String key, int value) {

@@ -106,7 +106,7 @@ final class PoolRetryFilter implements GlobalFilter, org.springframework.core.Or
 			case 504 -> RetryPolicy.RetryOn.STATUS_504;
 			default -> null;
 		};
-		if (condition == null || !mayRetry(attempts, condition)) {
+		if (condition == null || !mayRetry(attempts, server, condition)) {
 			return Mono.empty();
 		}
 		discardResponse(attempts.exchange);
@@ -125,17 +125,17 @@ final class PoolRetryFilter implements GlobalFilter, org.springframework.core.Or
 			return Mono.error(error);
 		}
 		this.observer.failed(attempts.pool, server, reason(error, condition));
-		if (!mayRetry(attempts, condition)) {
+		if (!mayRetry(attempts, server, condition)) {
 			return Mono.error(error);
 		}
 		attempts.lastError = error;
 		return retry(attempts, server, condition == RetryPolicy.RetryOn.CONN_FAILURE);
 	}
 
-	private boolean mayRetry(Attempts attempts, RetryPolicy.RetryOn condition) {
+	private boolean mayRetry(Attempts attempts, PoolServer failedServer, RetryPolicy.RetryOn condition) {
 		RetryPolicy policy = attempts.pool.retry();
 		if (attempts.failed.size() >= policy.retries() || !policy.on().contains(condition)
-				|| attempts.exchange.getResponse().isCommitted()) {
+				|| attempts.exchange.getResponse().isCommitted() || !hasAnotherServer(attempts, failedServer)) {
 			return false;
 		}
 		boolean bodyAvailable = attempts.replayable == null || attempts.replayable.canReplay();
@@ -144,6 +144,19 @@ final class PoolRetryFilter implements GlobalFilter, org.springframework.core.Or
 			return bodyAvailable;
 		}
 		return attempts.idempotent && bodyAvailable;
+	}
+
+	/**
+	 * Whether a server that has not failed this request is UP: else a retry could only
+	 * end in "no server available", hiding what the last server answered.
+	 */
+	private static boolean hasAnotherServer(Attempts attempts, PoolServer failedServer) {
+		for (PoolServer server : attempts.pool.servers()) {
+			if (server != failedServer && server.state().isUp() && !attempts.failed.contains(server)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private Mono<Void> retry(Attempts attempts, PoolServer failedServer, boolean redispatch) {
@@ -198,7 +211,8 @@ final class PoolRetryFilter implements GlobalFilter, org.springframework.core.Or
 	private static String reason(Throwable error, RetryPolicy.RetryOn condition) {
 		return switch (condition) {
 			case CONN_FAILURE -> (error instanceof ConnectTimeoutException) ? "connect timeout"
-					: (error instanceof UnknownHostException) ? "unknown host" : "connection refused";
+					: (error instanceof UnknownHostException) ? "unknown host"
+							: (error instanceof NoRouteToHostException) ? "no route to host" : "connection refused";
 			case RESPONSE_TIMEOUT -> "response timeout";
 			default -> (error instanceof PrematureCloseException) ? "connection closed before the response"
 					: "connection reset";

@@ -2,6 +2,7 @@ package io.junction.routing;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,7 @@ final class RoutingErrorWebExceptionHandler implements ErrorWebExceptionHandler 
 
 	private static boolean isNoServerReachable(Throwable ex) {
 		return ex instanceof ConnectException || ex instanceof ConnectTimeoutException
-				|| ex instanceof UnknownHostException;
+				|| ex instanceof UnknownHostException || ex instanceof NoRouteToHostException;
 	}
 
 	private static String pool(@Nullable Route route) {

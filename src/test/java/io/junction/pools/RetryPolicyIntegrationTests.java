@@ -114,9 +114,38 @@ class RetryPolicyIntegrationTests {
 		TestAppServer second = start("app02").behave(Behaviour.UNAVAILABLE);
 		TestAppServer third = start("app03").behave(Behaviour.UNAVAILABLE);
 		try (RunningJunction junction = junction(first, second, third)) {
-			junction.traffic().get().uri("/x").exchange().expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+			String body = junction.traffic()
+				.get()
+				.uri("/x")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseBody();
+			assertThat(body).as("the last server's own answer reaches the client").matches("app0[123]");
 			assertThat(first.requestCount() + second.requestCount() + third.requestCount()).isEqualTo(3);
 			assertThat(List.of(first.requestCount(), second.requestCount(), third.requestCount())).containsOnly(1);
+		}
+	}
+
+	@Test
+	void lastServersAnswerReachesTheClientWhenNoServerIsLeftToRetryOn() {
+		TestAppServer first = start("app01").behave(Behaviour.UNAVAILABLE);
+		TestAppServer second = start("app02").behave(Behaviour.UNAVAILABLE);
+		try (RunningJunction junction = junction(first, second)) {
+			junction.traffic()
+				.get()
+				.uri("/x")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+				.expectBody(String.class)
+				.value((body) -> assertThat(body).matches("app0[12]"));
+			assertThat(first.requestCount() + second.requestCount()).isEqualTo(2);
+			long retries = junction.server("app", first).state().retries()
+					+ junction.server("app", second).state().retries();
+			assertThat(retries).as("retries counted: only the one re-send").isEqualTo(1);
 		}
 	}
 
