@@ -11,6 +11,10 @@ import io.junction.TestAppServer;
 import io.junction.pools.ServerState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,6 +23,7 @@ import static org.awaitility.Awaitility.await;
  * A server that comes back is in rotation again within {@code rise} intervals plus one,
  * and gets its share of the traffic.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ServerComesBackTests {
 
 	private static final Duration INTERVAL = Duration.ofMillis(300);
@@ -33,7 +38,7 @@ class ServerComesBackTests {
 	}
 
 	@Test
-	void restartedServerIsBackWithinRiseIntervalsPlusOne() {
+	void restartedServerIsBackWithinRiseIntervalsPlusOne(CapturedOutput output) {
 		String[] properties = { Startup.routeEverythingTo("app").get(0), Startup.routeEverythingTo("app").get(1),
 				Startup.routeEverythingTo("app").get(2), "junction.backends.app.health-check.interval=300ms",
 				"junction.backends.app.health-check.timeout=100ms", "junction.backends.app.health-check.rise=" + RISE };
@@ -51,6 +56,10 @@ class ServerComesBackTests {
 				Clients.okBody(junction.traffic(), "/again");
 			}
 			assertThat(victim.requestCount() - before).isEqualTo(5);
+			assertThat(output.getOut())
+				.containsPattern(
+						"backend app server app02 is DOWN \\(3 failed checks: connection refused\\), 1 of 2 servers UP")
+				.contains("backend app server app02 is UP (2 successful checks), 2 of 2 servers UP");
 		}
 	}
 

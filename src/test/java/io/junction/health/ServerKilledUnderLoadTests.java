@@ -52,10 +52,15 @@ class ServerKilledUnderLoadTests {
 			assertThat(state.retries() + state.redispatches()).as("attempts on the dead server once DOWN")
 				.isEqualTo(attemptsWhenDown);
 			assertThat(state.lastFailure()).isEqualTo("connection refused");
+			assertThat(state.retries() + state.redispatches()).as("requests sent elsewhere after the kill")
+				.isGreaterThanOrEqualTo(3);
 			assertThat(junction.scrape())
 				.contains("junction_server_up{pool=\"app\",server=\"app02\"} 0.0",
 						"junction_server_up{pool=\"app\",server=\"app01\"} 1.0")
-				.containsPattern("junction_server_check_failures_total\\{pool=\"app\",server=\"app02\"} [1-9]");
+				.containsPattern("junction_server_check_failures_total\\{pool=\"app\",server=\"app02\"} [1-9]")
+				.containsPattern("junction_server_ejections_total\\{pool=\"app\",server=\"app02\"} \\d")
+				.containsPattern("junction_server_(retries|redispatches)_total\\{pool=\"app\",server=\"app02\"} [1-9]")
+				.containsPattern("junction_server_available\\{pool=\"app\",server=\"app02\"} 0.0");
 			junction.management()
 				.get()
 				.uri("/actuator/health")
