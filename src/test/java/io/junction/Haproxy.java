@@ -89,8 +89,15 @@ public final class Haproxy implements AutoCloseable {
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start();
 		Haproxy haproxy = new Haproxy(process, file, port, statsPort);
-		for (int i = 0; i < junctions.length; i++) {
-			haproxy.awaitStatus("j" + (i + 1), "UP");
+		try {
+			for (int i = 0; i < junctions.length; i++) {
+				haproxy.awaitStatus("j" + (i + 1), "UP");
+			}
+		}
+		catch (RuntimeException ex) {
+			// The caller never gets it to close: stop it here, or it outlives the test.
+			process.destroyForcibly();
+			throw ex;
 		}
 		return haproxy;
 	}

@@ -58,13 +58,25 @@ public final class JunctionProcess implements AutoCloseable {
 		}
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		JunctionProcess junction = new JunctionProcess(process, log, port, managementPort);
+		try {
+			awaitReady(name, junction);
+		}
+		catch (RuntimeException ex) {
+			process.destroyForcibly();
+			throw ex;
+		}
+		return junction;
+	}
+
+	private static void awaitReady(String name, JunctionProcess junction) {
+		Process process = junction.process;
+		int managementPort = junction.managementPort;
 		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
 			if (!process.isAlive()) {
 				throw new IllegalStateException("Junction " + name + " exited at start:\n" + junction.output());
 			}
 			return Clients.isReady(managementPort);
 		});
-		return junction;
 	}
 
 	public int port() {
