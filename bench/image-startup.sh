@@ -300,13 +300,16 @@ if [[ $WARMUP != 0s && $WARMUP != 0 ]]; then
 	wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" "$URL" >"$TMP/wrk-warmup.txt" 2>&1 || true
 fi
 log "load: wrk -t1 -c$CONNECTIONS -d$DURATION $URL"
+pid=$(docker inspect -f '{{.State.Pid}}' "$CONTAINER")
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat"; }
+ticks_before=$(cpu_ticks)
 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$URL" >"$TMP/wrk.txt" 2>&1 &
 WRK_PID=$!
 wait "$WRK_PID" || true
 WRK_PID=""
 # Read right after the load, before anything is given back.
+load_cpu_ms=$((($(cpu_ticks) - ticks_before) * 1000 / $(getconf CLK_TCK)))
 stats=$(docker stats --no-stream --format '{{.MemUsage}}' "$CONTAINER")
-pid=$(docker inspect -f '{{.State.Pid}}' "$CONTAINER")
 proc_status=$(cat "/proc/$pid/status")
 kib() { awk -v key="$1:" '$1 == key { print $2 }' <<<"$proc_status"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -315,7 +318,11 @@ requests=$(awk '/ requests in / { print $1; exit }' "$TMP/wrk.txt")
 rps=$(awk '/^Requests\/sec:/ { print $2; exit }' "$TMP/wrk.txt")
 non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF; exit }' "$TMP/wrk.txt")
 errors=$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); print; exit }' "$TMP/wrk.txt")
+# Requests per second of the JVM's CPU time: what the load cost Junction, less skewed by
+# other work on the machine than req/s.
+per_cpu=$(awk -v r="${requests:-0}" -v ms="$load_cpu_ms" 'BEGIN { printf "%d", ms ? r * 1000 / ms : 0 }')
 log "load: ${requests:-0} requests, ${rps:-0} req/s, non-2xx ${non2xx:-0}, socket errors ${errors:-none}"
+log "load: Junction used $load_cpu_ms ms of CPU: $per_cpu requests per CPU second"
 log "memory after the load: docker stats $stats; java (PID $pid on the host) VmRSS $(mib "$(kib VmRSS)") MiB" \
 	"(anon $(mib "$(kib RssAnon)"), file $(mib "$(kib RssFile)")), peak VmHWM $(mib "$(kib VmHWM)") MiB, $(kib Threads) threads"
 
@@ -323,5 +330,6 @@ echo
 echo "summary ($IMAGE${JVM_OPTIONS:+, JDK_JAVA_OPTIONS=$JVM_OPTIONS}${DOCKER_OPTIONS:+, docker run $DOCKER_OPTIONS}):"
 echo "  start-up ms:  ${times[*]}  median $(printf '%s\n' "${times[@]}" | median)"
 echo "  JVM CPU ms until ready:  ${cpu_times[*]}  median $(printf '%s\n' "${cpu_times[@]}" | median)"
-echo "  after ${DURATION} at c${CONNECTIONS}: VmRSS $(mib "$(kib VmRSS)") MiB, docker stats ${stats%% /*}, ${rps:-0} req/s"
+echo "  after ${DURATION} at c${CONNECTIONS}: VmRSS $(mib "$(kib VmRSS)") MiB, docker stats ${stats%% /*}, ${rps:-0} req/s," \
+	"$per_cpu req per CPU s"
 echo "  load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
