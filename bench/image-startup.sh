@@ -19,6 +19,8 @@
 #   DOCKER_OPTIONS ()                extra `docker run` options, e.g. "--memory 256m"
 #   WARMUP (0s)                      load before the measured DURATION (0s: none)
 #   DURATION (20s), CONNECTIONS (64) the measured wrk load (DURATION=0: start-ups only)
+#   TIME_LIMIT (290)                 seconds for the whole run: a start-up that would
+#                                    leave too little for the load fails the bench
 #   JUNCTION_PORT (18380), MANAGEMENT_PORT (18381), APP_PORT_BASE (19300: app servers
 #   on +1..+3), KEEP_DIR (copy container logs, configs and wrk reports there)
 set -euo pipefail
@@ -38,6 +40,7 @@ MANAGEMENT_PORT=${MANAGEMENT_PORT:-18381}
 APP_PORT_BASE=${APP_PORT_BASE:-19300}
 URL="http://127.0.0.1:${JUNCTION_PORT}/services/foo/v1/hello"
 READY_URL="http://127.0.0.1:${MANAGEMENT_PORT}/actuator/health/readiness"
+TIME_LIMIT=${TIME_LIMIT:-290}
 START_TIME=$SECONDS
 
 log() { printf '[%3ds %s] %s\n' "$((SECONDS - START_TIME))" "$(date -u +%H:%M:%S)" "$*"; }
@@ -46,6 +49,16 @@ die() {
 	exit 1
 }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# seconds 20s|2m|0: a wrk duration in seconds.
+seconds() {
+	case $1 in
+	*m) echo $((${1%m} * 60)) ;;
+	*s) echo "${1%s}" ;;
+	*) echo "$1" ;;
+	esac
+}
+# The start-ups must leave time for the load and the clean-up within TIME_LIMIT.
+END_MS=$(($(now_ms) + (TIME_LIMIT - $(seconds "$WARMUP") - $(seconds "$DURATION") - 10) * 1000))
 
 # --- tools ---------------------------------------------------------------------------
 missing=()
@@ -232,7 +245,7 @@ chmod 644 "$TMP/config/junction.yml"
 # --- start-ups -----------------------------------------------------------------------
 # start_container: docker run -d; sets CONTAINER and READY_MS (docker run to readiness 200).
 start_container() {
-	local started status deadline checked
+	local started status deadline deadline_reason checked
 	started=$(now_ms)
 	# shellcheck disable=SC2086 # DOCKER_OPTIONS is a list of options
 	CONTAINER=$(docker run -d --network host --stop-timeout 40 ${JVM_OPTIONS:+-e "JDK_JAVA_OPTIONS=$JVM_OPTIONS"} \
@@ -241,6 +254,10 @@ start_container() {
 		--server.port="$JUNCTION_PORT" --management.server.port="$MANAGEMENT_PORT")
 	RUN_RETURNED_MS=$(($(now_ms) - started))
 	deadline=$((started + 60000))
+	((deadline < END_MS)) && deadline_reason="60 s after docker run" || {
+		deadline=$END_MS
+		deadline_reason="$((END_MS / 1000 - started / 1000)) s after docker run, when the bench's TIME_LIMIT ($TIME_LIMIT s) runs out"
+	}
 	checked=$started
 	while :; do
 		status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$READY_URL" || true)
@@ -252,7 +269,7 @@ start_container() {
 			[[ $(docker inspect -f '{{.State.Running}}' "$CONTAINER") == true ]] ||
 				{ docker logs "$CONTAINER" 2>&1 | tail -n 40 >&2; die "the container exited before it was ready"; }
 		fi
-		((t < deadline)) || { docker logs "$CONTAINER" 2>&1 | tail -n 40 >&2; die "not ready 60 s after docker run"; }
+		((t < deadline)) || { docker logs "$CONTAINER" 2>&1 | tail -n 40 >&2; die "not ready $deadline_reason"; }
 		sleep 0.01
 	done
 	READY_MS=$(($(now_ms) - started))
