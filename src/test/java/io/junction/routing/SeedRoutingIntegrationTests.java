@@ -148,6 +148,45 @@ class SeedRoutingIntegrationTests extends SeedGatewayTests {
 		assertThat(received.headers().getFirst("X-Forwarded-Host")).isEqualTo("shop.example.com");
 	}
 
+	@Test
+	void hopByHopHeadersAreNotPassedOnEitherWay() {
+		this.traffic.get()
+			.uri("/services/foo/v1/hop")
+			.header("Connection", "keep-alive, X-Per-Hop")
+			.header("X-Per-Hop", "1")
+			.header("Keep-Alive", "timeout=5")
+			.header("Proxy-Authorization", "Basic am9lOnNlY3JldA==")
+			.header("X-End-To-End", "1")
+			.header(TestAppServer.RESPOND_WITH_HEADER, "Connection: X-Reply-Per-Hop", "X-Reply-Per-Hop: 1",
+					"Proxy-Authenticate: Basic", "X-Reply-End-To-End: 1")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("X-Reply-End-To-End", "1")
+			.expectHeader()
+			.doesNotExist("X-Reply-Per-Hop")
+			.expectHeader()
+			.doesNotExist("Proxy-Authenticate");
+		Received received = TestAppServer.takeFromOne(SeedApps.ALL);
+		assertThat(received.headers().getFirst("X-End-To-End")).isEqualTo("1");
+		assertThat(received.headers().headerNames()).doesNotContain("X-Per-Hop", "Keep-Alive", "Proxy-Authorization");
+	}
+
+	@Test
+	void forwardingHeadersJunctionDoesNotVouchForAreDropped() {
+		this.traffic.get()
+			.uri("/services/foo/v1/xf")
+			.header("Forwarded", "for=198.51.100.1")
+			.header("X-Forwarded-Prefix", "/admin")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		Received received = TestAppServer.takeFromOne(SeedApps.ALL);
+		assertThat(received.headers().headerNames()).doesNotContain("Forwarded", "X-Forwarded-Prefix");
+		assertThat(received.headers().getFirst("X-Forwarded-For")).isEqualTo("127.0.0.1");
+	}
+
 	private Received get(String uri, List<TestAppServer> expectedPool) {
 		String body = Clients.okBody(this.traffic, uri);
 		Received received = TestAppServer.takeFromOne(SeedApps.ALL);
