@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.StringUtils;
 import org.springframework.web.server.ServerWebExchange;
@@ -46,9 +49,10 @@ final class ProxyHeadersFilter implements HttpHeadersFilter {
 
 	private static final String X_FORWARDED_PREFIX = "X-Forwarded-";
 
-	private static final String[] HOP_BY_HOP = { HttpHeaders.CONNECTION, "Keep-Alive", HttpHeaders.TRANSFER_ENCODING,
-			HttpHeaders.TE, HttpHeaders.TRAILER, HttpHeaders.UPGRADE, HttpHeaders.PROXY_AUTHENTICATE,
-			HttpHeaders.PROXY_AUTHORIZATION, "Proxy-Connection" };
+	// Lower case: Spring's header map lower-cases every name it is given, which allocates
+	// nothing for a name already in lower case.
+	private static final String[] HOP_BY_HOP = { "connection", "keep-alive", "transfer-encoding", "te", "trailer",
+			"upgrade", "proxy-authenticate", "proxy-authorization", "proxy-connection" };
 
 	private static final String[] NONE = {};
 
@@ -77,7 +81,9 @@ final class ProxyHeadersFilter implements HttpHeadersFilter {
 
 	private HttpHeaders toServer(HttpHeaders received, ServerHttpRequest request) {
 		String[] connectionOptions = connectionOptions(received);
-		HttpHeaders headers = new HttpHeaders();
+		// Backed by Netty's headers, which the routing filter copies from at no cost, and
+		// which compare names without lower-casing them.
+		HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(new DefaultHttpHeaders()));
 		received.forEach((name, values) -> {
 			if (!isHopByHop(name, connectionOptions) && !name.regionMatches(true, 0, X_FORWARDED_PREFIX, 0, 12)
 					&& !name.equalsIgnoreCase("Forwarded")) {
@@ -101,30 +107,22 @@ final class ProxyHeadersFilter implements HttpHeadersFilter {
 		return headers;
 	}
 
-	// Most responses carry no hop-by-hop header: they are passed on without a copy.
+	// The routing filter gives this filter a copy of the server's headers made for it:
+	// removing from it is safe and cheaper than another copy.
 	private HttpHeaders toClient(HttpHeaders received) {
-		String[] connectionOptions = connectionOptions(received);
-		boolean any = false;
-		for (String name : received.headerNames()) {
-			if (isHopByHop(name, connectionOptions)) {
-				any = true;
-				break;
+		for (String option : connectionOptions(received)) {
+			received.remove(option);
+		}
+		for (String hopByHop : HOP_BY_HOP) {
+			if (received.containsHeader(hopByHop)) {
+				received.remove(hopByHop);
 			}
 		}
-		if (!any) {
-			return received;
-		}
-		HttpHeaders headers = new HttpHeaders();
-		received.forEach((name, values) -> {
-			if (!isHopByHop(name, connectionOptions)) {
-				headers.addAll(name, values);
-			}
-		});
-		return headers;
+		return received;
 	}
 
 	private static String[] connectionOptions(HttpHeaders headers) {
-		List<String> connection = headers.get(HttpHeaders.CONNECTION);
+		List<String> connection = headers.get("connection");
 		if (connection == null) {
 			return NONE;
 		}
