@@ -19,6 +19,8 @@ public final class PoolServer implements ServiceInstance {
 
 	private final int port;
 
+	private final String origin;
+
 	private final ServerState state = new ServerState();
 
 	PoolServer(String pool, String name, URI uri) {
@@ -26,6 +28,12 @@ public final class PoolServer implements ServiceInstance {
 		this.name = name;
 		this.uri = uri;
 		this.port = (uri.getPort() != -1) ? uri.getPort() : (isSecure() ? 443 : 80);
+		this.origin = uri.getScheme() + "://" + uri.getRawAuthority();
+	}
+
+	/** Scheme, host and port as the start of a URL, such as {@code http://app01:8080}. */
+	String origin() {
+		return this.origin;
 	}
 
 	/** What Junction knows of the server's health. */

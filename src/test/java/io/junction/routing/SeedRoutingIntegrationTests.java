@@ -1,5 +1,6 @@
 package io.junction.routing;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,18 @@ class SeedRoutingIntegrationTests extends SeedGatewayTests {
 	void fooPathReachesFooPoolWithPrefixRemovedAndQueryKept() {
 		Received received = get("/services/foo/v1/something?x=1", SeedApps.FOO);
 		assertThat(received.uri()).isEqualTo("/something?x=1");
+	}
+
+	@Test
+	void percentEncodedPathAndQueryReachTheAppAsSent() {
+		this.traffic.get()
+			.uri(URI.create(
+					"http://127.0.0.1:" + this.trafficPort + "/services/foo/v1/a%20b/c%2Fd;v=1?q=%26x%3D1&r=%C3%A9"))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		Received received = TestAppServer.takeFromOne(SeedApps.FOO);
+		assertThat(received.uri()).isEqualTo("/a%20b/c%2Fd;v=1?q=%26x%3D1&r=%C3%A9");
 	}
 
 	@Test
