@@ -1,7 +1,5 @@
 package io.junction.routing;
 
-import java.io.IOException;
-
 import io.junction.Ports;
 import io.junction.TestAppServer;
 import io.junction.TestAppServer.Behaviour;
@@ -47,7 +45,7 @@ class RoutingErrorsIntegrationTests {
 	WebTestClient client;
 
 	@DynamicPropertySource
-	static void pools(DynamicPropertyRegistry registry) throws IOException {
+	static void pools(DynamicPropertyRegistry registry) {
 		int closedPort = Ports.free();
 		registry.add("junction.backends.refused.servers[0].name", () -> "app01");
 		registry.add("junction.backends.refused.servers[0].url", () -> "http://127.0.0.1:" + closedPort);
