@@ -19,16 +19,17 @@ public final class PoolServer implements ServiceInstance {
 
 	private final int port;
 
-	private final ServerState state = new ServerState();
+	private final ServerState state;
 
-	PoolServer(String pool, String name, URI uri) {
+	PoolServer(String pool, String name, URI uri, int weight) {
 		this.pool = pool;
 		this.name = name;
 		this.uri = uri;
+		this.state = new ServerState(weight);
 		this.port = (uri.getPort() != -1) ? uri.getPort() : (isSecure() ? 443 : 80);
 	}
 
-	/** What Junction knows of the server's health. */
+	/** What Junction knows of the server's health, and its admin state and weight. */
 	public ServerState state() {
 		return this.state;
 	}
