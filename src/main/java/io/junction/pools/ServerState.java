@@ -58,6 +58,14 @@ public final class ServerState {
 		return this.ejected && nanoTime - this.ejectedUntilNanos < 0;
 	}
 
+	/**
+	 * The server's health at {@code nanoTime} in one word: DOWN, EJECTED or UP, whatever
+	 * its admin state.
+	 */
+	public String status(long nanoTime) {
+		return !this.up ? "DOWN" : isEjected(nanoTime) ? "EJECTED" : "UP";
+	}
+
 	/** Whether the server may take new requests at {@code nanoTime}. */
 	public boolean isAvailable(long nanoTime) {
 		return this.up && !isEjected(nanoTime) && isInRotation();
