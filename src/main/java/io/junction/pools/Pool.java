@@ -6,7 +6,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A named pool of app servers and how it is checked and retried, fixed at start-up.
+ * A named pool of app servers and how it is checked and retried, fixed at start-up but
+ * for the servers' admin states and weights, which its {@link Rotation} changes at run
+ * time.
  *
  * @param name the pool's name, the service id of {@code lb://<name>}
  * @param servers the servers in configuration order, never empty
