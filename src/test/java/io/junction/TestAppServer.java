@@ -1,6 +1,7 @@
 package io.junction;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -132,6 +133,11 @@ public final class TestAppServer implements AutoCloseable {
 	/** The oldest request not yet taken, or null if there is none now. */
 	public @Nullable Received pollRequest() {
 		return this.received.poll();
+	}
+
+	/** Every request not yet taken, oldest first, leaving them to be taken. */
+	public List<Received> receivedSoFar() {
+		return new ArrayList<>(this.received);
 	}
 
 	/** Forgets every request received so far. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
+import io.junction.pools.AdminState;
 import io.junction.pools.BackendPools;
 import io.junction.pools.HealthCheckSettings;
 import io.junction.pools.Pool;
@@ -40,6 +41,8 @@ final class ActiveHealthChecker implements SmartLifecycle {
 	private static final Log logger = LogFactory.getLog(ActiveHealthChecker.class);
 
 	private static final String PASSED = "";
+
+	private static final Duration MAINTENANCE_TICK = Duration.ofMillis(100);
 
 	private final BackendPools pools;
 
@@ -105,13 +108,18 @@ final class ActiveHealthChecker implements SmartLifecycle {
 		}
 
 		Disposable schedule() {
-			return Mono.defer(() -> Mono.delay(nextDelay()).then(probe()))
+			return Mono.defer(() -> Mono.delay(nextDelay()).then(Mono.defer(this::probeUnlessInMaintenance)))
 				.doOnNext(this::record)
 				.repeat()
 				.subscribe(null, (error) -> logger.error("Health checks of " + this.server + " stopped", error));
 		}
 
 		private Duration nextDelay() {
+			if (this.server.state().adminState() == AdminState.MAINT) {
+				// No check in MAINT; a short tick checks the server soon after it leaves.
+				return (this.settings.interval().compareTo(MAINTENANCE_TICK) < 0) ? this.settings.interval()
+						: MAINTENANCE_TICK;
+			}
 			long interval = this.settings.interval().toNanos();
 			if (this.first) {
 				this.first = false;
@@ -120,6 +128,19 @@ final class ActiveHealthChecker implements SmartLifecycle {
 			// Up to 10% either way keeps the servers' checks from drifting into step.
 			long jitter = interval / 10;
 			return Duration.ofNanos(interval - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1));
+		}
+
+		/**
+		 * Checks once, unless the server is in MAINT: then nothing reaches it, and the
+		 * counts start again once it leaves.
+		 */
+		private Mono<String> probeUnlessInMaintenance() {
+			if (this.server.state().adminState() == AdminState.MAINT) {
+				this.passedInARow = 0;
+				this.failedInARow = 0;
+				return Mono.empty();
+			}
+			return probe();
 		}
 
 		/** Checks once; emits {@link #PASSED} or why the check failed. */
@@ -153,7 +174,10 @@ final class ActiveHealthChecker implements SmartLifecycle {
 			if (outcome.isEmpty()) {
 				this.failedInARow = 0;
 				this.passedInARow++;
-				if (!state.isUp() && this.passedInARow >= this.settings.rise() && state.markUp()) {
+				// Leaving MAINT the server was unchecked, not failing: one passed check
+				// brings it back, not rise.
+				boolean pending = state.isCheckPending();
+				if (!state.isUp() && (pending || this.passedInARow >= this.settings.rise()) && state.markUp()) {
 					StateChangeLog.up(this.pool, this.server, this.passedInARow);
 				}
 			}

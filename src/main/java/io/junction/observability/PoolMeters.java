@@ -2,6 +2,7 @@ package io.junction.observability;
 
 import java.util.function.ToDoubleFunction;
 
+import io.junction.pools.AdminState;
 import io.junction.pools.BackendPools;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
@@ -33,6 +34,11 @@ final class PoolMeters implements MeterBinder {
 				gauge(registry, JunctionMeters.SERVER_UP, tags, state, (s) -> s.isUp() ? 1 : 0);
 				gauge(registry, JunctionMeters.SERVER_AVAILABLE, tags, state,
 						(s) -> s.isAvailable(System.nanoTime()) ? 1 : 0);
+				for (AdminState adminState : AdminState.values()) {
+					gauge(registry, JunctionMeters.SERVER_ADMIN_STATE, tags.and("state", adminState.name()), state,
+							(s) -> (s.adminState() == adminState) ? 1 : 0);
+				}
+				gauge(registry, JunctionMeters.SERVER_WEIGHT, tags, state, ServerState::weight);
 				counter(registry, JunctionMeters.SERVER_CHECK_FAILURES, tags, state, ServerState::checksFailed);
 				counter(registry, JunctionMeters.SERVER_EJECTIONS, tags, state, ServerState::ejections);
 				counter(registry, JunctionMeters.SERVER_RETRIES, tags, state, ServerState::retries);

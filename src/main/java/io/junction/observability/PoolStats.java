@@ -48,6 +48,8 @@ record PoolStats(List<PoolRow> pools, long time) {
 	 * @param name the server's name in its pool
 	 * @param url the server's URL
 	 * @param state UP, DOWN (active checks) or EJECTED (passive checks)
+	 * @param admin READY, DRAIN or MAINT, as the operator set it
+	 * @param weight the server's share of new requests, 0 to 256
 	 * @param sinceChangeMillis how long the server has been in its state
 	 * @param lastFailure why the last check or request failed, or null if none has
 	 * @param checksFailed how many active checks failed
@@ -55,15 +57,15 @@ record PoolStats(List<PoolRow> pools, long time) {
 	 * @param retries requests it failed once sent, that were retried elsewhere
 	 * @param redispatches requests whose connection it refused, sent elsewhere
 	 */
-	record ServerRow(String name, String url, String state, long sinceChangeMillis, @Nullable String lastFailure,
-			long checksFailed, long ejections, long retries, long redispatches) {
+	record ServerRow(String name, String url, String state, String admin, int weight, long sinceChangeMillis,
+			@Nullable String lastFailure, long checksFailed, long ejections, long retries, long redispatches) {
 
 		static ServerRow of(PoolServer server, long now, long wallClock) {
 			ServerState state = server.state();
-			String status = !state.isUp() ? "DOWN" : state.isEjected(now) ? "EJECTED" : "UP";
-			return new ServerRow(server.getName(), server.getUri().toString(), status,
-					Math.max(0, wallClock - state.lastChangeMillis()), state.lastFailure(), state.checksFailed(),
-					state.ejections(), state.retries(), state.redispatches());
+			return new ServerRow(server.getName(), server.getUri().toString(), state.status(now),
+					state.adminState().name(), state.weight(), Math.max(0, wallClock - state.lastChangeMillis()),
+					state.lastFailure(), state.checksFailed(), state.ejections(), state.retries(),
+					state.redispatches());
 		}
 
 	}

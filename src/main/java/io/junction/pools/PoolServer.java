@@ -21,12 +21,13 @@ public final class PoolServer implements ServiceInstance {
 
 	private final String origin;
 
-	private final ServerState state = new ServerState();
+	private final ServerState state;
 
-	PoolServer(String pool, String name, URI uri) {
+	PoolServer(String pool, String name, URI uri, int weight) {
 		this.pool = pool;
 		this.name = name;
 		this.uri = uri;
+		this.state = new ServerState(weight);
 		this.port = (uri.getPort() != -1) ? uri.getPort() : (isSecure() ? 443 : 80);
 		this.origin = uri.getScheme() + "://" + uri.getRawAuthority();
 	}
@@ -36,7 +37,7 @@ public final class PoolServer implements ServiceInstance {
 		return this.origin;
 	}
 
-	/** What Junction knows of the server's health. */
+	/** What Junction knows of the server's health, and its admin state and weight. */
 	public ServerState state() {
 		return this.state;
 	}

@@ -56,7 +56,37 @@ class StatsPageIntegrationTests {
 				.jsonPath("$.pools[0].servers[0].state")
 				.isEqualTo("UP")
 				.jsonPath("$.pools[0].servers[0].url")
-				.isEqualTo(this.website.get(0).url());
+				.isEqualTo(this.website.get(0).url())
+				.jsonPath("$.pools[0].servers[0].admin")
+				.isEqualTo("READY")
+				.jsonPath("$.pools[0].servers[0].weight")
+				.isEqualTo(1);
+		}
+	}
+
+	@Test
+	void operatorsChangesShowInTheFigures() {
+		try (RunningJunction junction = Startup.junction(Map.of("website", this.website),
+				Startup.routeEverythingTo("website").get(0), Startup.routeEverythingTo("website").get(1),
+				Startup.routeEverythingTo("website").get(2), "junction.admin.enabled=true")) {
+			junction.management()
+				.post()
+				.uri("/actuator/servers/website/web02?state=drain&weight=7")
+				.contentType(MediaType.APPLICATION_JSON)
+				.exchange()
+				.expectStatus()
+				.isOk();
+			junction.management()
+				.get()
+				.uri("/junction/stats")
+				.exchange()
+				.expectBody()
+				.jsonPath("$.pools[0].available")
+				.isEqualTo(1)
+				.jsonPath("$.pools[0].servers[1].admin")
+				.isEqualTo("DRAIN")
+				.jsonPath("$.pools[0].servers[1].weight")
+				.isEqualTo(7);
 		}
 	}
 
