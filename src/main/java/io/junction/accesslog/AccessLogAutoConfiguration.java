@@ -1,0 +1,59 @@
+package io.junction.accesslog;
+
+import io.junction.InvalidConfigurationException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The access log, only when {@code junction.access-log.enabled=true}: otherwise none of
+ * these beans exists and nothing is added to the request path.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = AccessLogProperties.PREFIX, name = "enabled", havingValue = "true")
+@EnableConfigurationProperties(AccessLogProperties.class)
+public class AccessLogAutoConfiguration {
+
+	@Bean
+	AccessLogWriter accessLogWriter(AccessLogProperties properties) {
+		if (properties.getQueueCapacity() < 1) {
+			throw new InvalidConfigurationException(AccessLogProperties.PREFIX + ".queue-capacity",
+					properties.getQueueCapacity() + " must be 1 or more");
+		}
+		return new AccessLogWriter(properties.getQueueCapacity(),
+				properties.getFormat() == AccessLogProperties.Format.JSON);
+	}
+
+	@Bean
+	AccessLogHttpHandlerDecorator accessLogHttpHandlerDecorator(ApplicationContext context, AccessLogWriter writer) {
+		return new AccessLogHttpHandlerDecorator(context, writer);
+	}
+
+	@Bean
+	AccessLogRouteFilter accessLogRouteFilter() {
+		return new AccessLogRouteFilter();
+	}
+
+	@Bean
+	AccessLogAttemptFilter accessLogAttemptFilter() {
+		return new AccessLogAttemptFilter();
+	}
+
+	@Bean
+	AccessLogHttpClientCustomizer accessLogHttpClientCustomizer() {
+		return new AccessLogHttpClientCustomizer();
+	}
+
+	@Bean
+	MeterBinder accessLogMeters(AccessLogWriter writer) {
+		return (registry) -> FunctionCounter.builder("junction.access.log.dropped", writer, AccessLogWriter::dropped)
+			.description("Access-log lines dropped because the writer's queue was full")
+			.register(registry);
+	}
+
+}
