@@ -152,9 +152,15 @@ final class AccessLogEntry {
 		}
 	}
 
-	void finished(long now, @Nullable HttpStatusCode status, boolean cancelled) {
+	/**
+	 * The request is over.
+	 * @param committed whether a response was sent
+	 * @param cancelled whether the client went away first
+	 */
+	void finished(long now, @Nullable HttpStatusCode status, boolean committed, boolean cancelled) {
 		this.finished = now;
-		this.status = (status != null) ? status.value() : 200;
+		// A client that left before any response got none: -1, as HAProxy logs it.
+		this.status = (cancelled && !committed) ? -1 : (status != null) ? status.value() : 200;
 		this.clientAborted |= cancelled;
 	}
 

@@ -45,7 +45,8 @@ final class AccessLogHttpHandlerDecorator implements HttpHandlerDecoratorFactory
 			return handler.handle(new CountingRequest(request, entry), new CountingResponse(response, entry))
 				.contextWrite(Context.of(AccessLogEntry.CONTEXT_KEY, entry))
 				.doFinally((signal) -> {
-					entry.finished(System.nanoTime(), response.getStatusCode(), signal == SignalType.CANCEL);
+					entry.finished(System.nanoTime(), response.getStatusCode(), response.isCommitted(),
+							signal == SignalType.CANCEL);
 					this.writer.offer(entry);
 				});
 		};
