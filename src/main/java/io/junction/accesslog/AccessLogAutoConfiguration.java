@@ -3,12 +3,15 @@ package io.junction.accesslog;
 import io.junction.InvalidConfigurationException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * The access log, only when {@code junction.access-log.enabled=true}: otherwise none of
@@ -19,14 +22,21 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(AccessLogProperties.class)
 public class AccessLogAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(AccessLogAutoConfiguration.class);
+
 	@Bean
-	AccessLogWriter accessLogWriter(AccessLogProperties properties) {
+	AccessLogWriter accessLogWriter(AccessLogProperties properties, Environment environment) {
 		if (properties.getQueueCapacity() < 1) {
 			throw new InvalidConfigurationException(AccessLogProperties.PREFIX + ".queue-capacity",
 					properties.getQueueCapacity() + " must be 1 or more");
 		}
-		return new AccessLogWriter(properties.getQueueCapacity(),
-				properties.getFormat() == AccessLogProperties.Format.JSON);
+		boolean json = properties.getFormat() == AccessLogProperties.Format.JSON;
+		if (json && !environment.containsProperty("logging.structured.format.console")
+				&& !environment.containsProperty("logging.structured.format.file")) {
+			logger.warn(AccessLogProperties.PREFIX + ".format=json: the fields are written as JSON keys only with "
+					+ "logging.structured.format.console (or .file) set, such as logstash or ecs");
+		}
+		return new AccessLogWriter(properties.getQueueCapacity(), new AccessLogLines(json));
 	}
 
 	@Bean

@@ -7,12 +7,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
 
 import org.springframework.beans.factory.DisposableBean;
 
@@ -23,16 +21,11 @@ import org.springframework.beans.factory.DisposableBean;
  */
 final class AccessLogWriter implements DisposableBean {
 
-	/** The logger of the access-log lines, for operators to route or silence. */
-	static final String LOGGER_NAME = "junction.access";
-
 	private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final Log logger = LogFactory.getLog(AccessLogWriter.class);
-
-	private final Logger accessLogger = LoggerFactory.getLogger(LOGGER_NAME);
 
 	private final Queue<AccessLogEntry> queue = new ConcurrentLinkedQueue<>();
 
@@ -43,19 +36,22 @@ final class AccessLogWriter implements DisposableBean {
 
 	private final int capacity;
 
-	private final boolean keyValues;
+	private final Consumer<AccessLogEntry> lines;
 
 	private final Thread thread;
-
-	private final StringBuilder line = new StringBuilder(256);
 
 	private volatile boolean running = true;
 
 	private volatile boolean idle;
 
-	AccessLogWriter(int capacity, boolean keyValues) {
+	/**
+	 * Starts the writer thread.
+	 * @param capacity most entries waiting to be written
+	 * @param lines writes one entry, only ever on the writer thread
+	 */
+	AccessLogWriter(int capacity, Consumer<AccessLogEntry> lines) {
 		this.capacity = capacity;
-		this.keyValues = keyValues;
+		this.lines = lines;
 		this.thread = new Thread(this::run, "junction-access-log");
 		this.thread.setDaemon(true);
 		this.thread.start();
@@ -108,18 +104,7 @@ final class AccessLogWriter implements DisposableBean {
 
 	private void write(AccessLogEntry entry) {
 		try {
-			if (!this.accessLogger.isInfoEnabled()) {
-				return;
-			}
-			this.line.setLength(0);
-			entry.appendPlain(this.line);
-			if (!this.keyValues) {
-				this.accessLogger.info(this.line.toString());
-				return;
-			}
-			LoggingEventBuilder event = this.accessLogger.atInfo().setMessage(this.line.toString());
-			entry.addKeyValues(event);
-			event.log();
+			this.lines.accept(entry);
 		}
 		catch (RuntimeException ex) {
 			// One bad line must not stop the writer, or every later line would be lost.

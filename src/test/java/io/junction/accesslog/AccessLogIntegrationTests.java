@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.junction.Clients;
+import io.junction.InvalidConfigurationException;
 import io.junction.RunningJunction;
 import io.junction.Startup;
 import io.junction.TestAppServer;
@@ -261,10 +262,20 @@ class AccessLogIntegrationTests {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			Clients.client(port).get().uri("/api/quiet").exchange().expectStatus().isOk();
 
-			assertThat(context.getBeanNamesForType(HttpHandlerDecoratorFactory.class)).isEmpty();
-			assertThat(context.getBeanNamesForType(AccessLogWriter.class)).isEmpty();
+			for (Class<?> onTheRequestPath : List.of(HttpHandlerDecoratorFactory.class, AccessLogRouteFilter.class,
+					AccessLogAttemptFilter.class, AccessLogHttpClientCustomizer.class, AccessLogWriter.class)) {
+				assertThat(context.getBeanNamesForType(onTheRequestPath)).as(onTheRequestPath.getSimpleName())
+					.isEmpty();
+			}
 			assertThat(output.getOut()).doesNotContain("junction.access");
 		}
+	}
+
+	@Test
+	void queueCapacityBelowOneIsRefused() {
+		InvalidConfigurationException refusal = Startup.refusal("junction.access-log.enabled=true",
+				"junction.access-log.queue-capacity=0");
+		assertThat(refusal.getKey()).isEqualTo("junction.access-log.queue-capacity");
 	}
 
 	private static RunningJunction junction(List<TestAppServer> servers, String... properties) {
