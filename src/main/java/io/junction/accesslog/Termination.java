@@ -41,7 +41,7 @@ enum Termination {
 	 */
 	SERVER_ERROR("server-error"),
 
-	/** Junction itself failed: 500 (HAProxy {@code PR}, {@code PX}). */
+	/** Junction itself failed: 500 (HAProxy {@code I}, internal error). */
 	INTERNAL_ERROR("internal-error");
 
 	private final String label;

@@ -219,15 +219,7 @@ class AccessLogIntegrationTests {
 				.exchange()
 				.expectStatus()
 				.isOk();
-			String json = await()
-				.until(() -> output.getOut()
-					.lines()
-					.filter((candidate) -> candidate.contains("\"logger_name\":\"junction.access\"")
-							&& candidate.contains("/api/json?y=2"))
-					.findFirst(), Optional::isPresent)
-				.get();
-
-			Map<String, Object> line = JsonParserFactory.getJsonParser().parseMap(json);
+			Map<String, Object> line = JsonParserFactory.getJsonParser().parseMap(awaitJson(output, "/api/json?y=2"));
 			assertThat(line).containsEntry("route", "api-route")
 				.containsEntry("pool", "api")
 				.containsEntry("server", "app01")
@@ -246,6 +238,11 @@ class AccessLogIntegrationTests {
 				assertThat(number(line, time)).as(time).isNotNegative();
 			}
 			assertThat(number(line, "time_total_ms")).isGreaterThanOrEqualTo(number(line, "time_response_ms"));
+
+			junction.traffic().get().uri("/api/nothing-forwarded").exchange().expectStatus().isOk();
+			Map<String, Object> unforwarded = JsonParserFactory.getJsonParser()
+				.parseMap(awaitJson(output, "/api/nothing-forwarded"));
+			assertThat(unforwarded).containsEntry("x_forwarded_for", null);
 		}
 		finally {
 			// Spring Boot keeps the format in a system property, which would turn every
@@ -289,6 +286,17 @@ class AccessLogIntegrationTests {
 	private static double number(Map<String, Object> json, String key) {
 		assertThat(json.get(key)).as(key).isInstanceOf(Number.class);
 		return ((Number) json.get(key)).doubleValue();
+	}
+
+	/** Waits for the JSON access-log line of the request to {@code path}. */
+	private static String awaitJson(CapturedOutput output, String path) {
+		return await().atMost(Duration.ofSeconds(10))
+			.until(() -> output.getOut()
+				.lines()
+				.filter((candidate) -> candidate.contains("\"logger_name\":\"junction.access\"")
+						&& candidate.contains("\"path\":\"" + path + "\""))
+				.findFirst(), Optional::isPresent)
+			.get();
 	}
 
 	/** Waits for the access-log line of the request to {@code path}, and parses it. */
