@@ -120,7 +120,9 @@ final class AccessLogEntry {
 	 */
 	void connectionReady(long now, @Nullable Long connectStarted) {
 		this.connectionReady = now;
-		this.connectStarted = (connectStarted != null) ? connectStarted : 0;
+		// A connection that the pool started opening before this attempt began (for a
+		// request that gave up) counts as opened from the attempt's start.
+		this.connectStarted = (connectStarted != null) ? Math.max(connectStarted, this.attemptStarted) : 0;
 	}
 
 	/** The server's response headers arrived. */

@@ -1,5 +1,7 @@
 package io.junction.accesslog;
 
+import io.junction.InvalidConfigurationException;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -55,6 +57,9 @@ public class AccessLogProperties {
 	}
 
 	public void setQueueCapacity(int queueCapacity) {
+		if (queueCapacity < 1) {
+			throw new InvalidConfigurationException(PREFIX + ".queue-capacity", queueCapacity + " must be 1 or more");
+		}
 		this.queueCapacity = queueCapacity;
 	}
 

@@ -269,9 +269,8 @@ class AccessLogIntegrationTests {
 	}
 
 	@Test
-	void queueCapacityBelowOneIsRefused() {
-		InvalidConfigurationException refusal = Startup.refusal("junction.access-log.enabled=true",
-				"junction.access-log.queue-capacity=0");
+	void queueCapacityBelowOneIsRefusedEvenWithTheLogOff() {
+		InvalidConfigurationException refusal = Startup.refusal("junction.access-log.queue-capacity=0");
 		assertThat(refusal.getKey()).isEqualTo("junction.access-log.queue-capacity");
 	}
 
