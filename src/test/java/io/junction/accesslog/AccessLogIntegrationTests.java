@@ -167,6 +167,42 @@ class AccessLogIntegrationTests {
 	}
 
 	@Test
+	void serverThatCannotBeConnectedToLogsConnectFailed(CapturedOutput output) {
+		try (RunningJunction junction = junction(List.of(this.app01), "junction.access-log.enabled=true",
+				"junction.backends.api.health-check.enabled=false")) {
+			this.app01.kill();
+			junction.traffic()
+				.get()
+				.uri("/api/refused")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+			Line line = awaitLine(output, "/api/refused");
+
+			assertThat(line.status()).isEqualTo(503);
+			assertThat(line.termination()).isEqualTo("connect-failed");
+			assertThat(line.server()).isEqualTo("app01");
+			assertThat(line.connectTime()).as("no connection was opened").isEqualTo(-1);
+			assertThat(line.responseTime()).isEqualTo(-1);
+		}
+	}
+
+	@Test
+	void serverThatHangsUpLogsServerError(CapturedOutput output) {
+		this.app01.behave(Behaviour.HANG_UP);
+		try (RunningJunction junction = junction(List.of(this.app01), "junction.access-log.enabled=true")) {
+			junction.traffic().get().uri("/api/hung-up").exchange().expectStatus().isEqualTo(HttpStatus.BAD_GATEWAY);
+			Line line = awaitLine(output, "/api/hung-up");
+
+			assertThat(line.status()).isEqualTo(502);
+			assertThat(line.termination()).isEqualTo("server-error");
+			assertThat(line.server()).isEqualTo("app01");
+			assertThat(line.connectTime()).isNotNegative();
+			assertThat(line.responseTime()).isEqualTo(-1);
+		}
+	}
+
+	@Test
 	void requestRetriedOnAnotherServerLogsTheRetryAndTheServerThatAnswered(CapturedOutput output) {
 		// Without checks the killed app01 stays UP, and the round-robin tries it first.
 		try (RunningJunction junction = junction(List.of(this.app01, this.app02), "junction.access-log.enabled=true",
