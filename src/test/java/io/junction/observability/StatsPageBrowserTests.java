@@ -15,8 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -97,17 +95,20 @@ class StatsPageBrowserTests {
 
 			assertThat(state("app/app01")).isEqualTo("UP");
 			assertThat(browser.executeScript("return window.junctionTestMarker;")).as("no reload").isEqualTo(marker);
-			assertThat(row("app/app02").getText()).contains("connection refused");
+			assertThat(rowText("app/app02")).contains("connection refused");
 		}
 	}
 
+	// Read in one script, not element by element: the page redraws its tables every two
+	// seconds, and an element found before a redraw is gone after it.
 	private static String state(String server) {
-		List<WebElement> rows = browser.findElements(By.cssSelector("tr[data-server='" + server + "']"));
-		return rows.isEmpty() ? null : rows.get(0).findElement(By.cssSelector("td.state")).getText();
+		return (String) browser.executeScript("const row = document.querySelector(`tr[data-server='${arguments[0]}']`);"
+				+ " return row ? row.querySelector('td.state').textContent : null;", server);
 	}
 
-	private static WebElement row(String server) {
-		return browser.findElement(By.cssSelector("tr[data-server='" + server + "']"));
+	private static String rowText(String server) {
+		return (String) browser
+			.executeScript("return document.querySelector(`tr[data-server='${arguments[0]}']`).textContent;", server);
 	}
 
 }
