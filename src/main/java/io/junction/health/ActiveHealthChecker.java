@@ -105,7 +105,7 @@ final class ActiveHealthChecker implements SmartLifecycle {
 		}
 
 		Disposable schedule() {
-			return Mono.defer(() -> Mono.delay(nextDelay()).then(probe()))
+			return Mono.defer(() -> Mono.delay(nextDelay()).then(timedProbe()))
 				.doOnNext(this::record)
 				.repeat()
 				.subscribe(null, (error) -> logger.error("Health checks of " + this.server + " stopped", error));
@@ -120,6 +120,14 @@ final class ActiveHealthChecker implements SmartLifecycle {
 			// Up to 10% either way keeps the servers' checks from drifting into step.
 			long jitter = interval / 10;
 			return Duration.ofNanos(interval - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1));
+		}
+
+		private Mono<String> timedProbe() {
+			return Mono.defer(() -> {
+				long started = System.nanoTime();
+				return probe()
+					.doOnNext((outcome) -> this.server.state().recordCheckDuration(System.nanoTime() - started));
+			});
 		}
 
 		/** Checks once; emits {@link #PASSED} or why the check failed. */

@@ -21,6 +21,8 @@ public final class PoolServer implements ServiceInstance {
 
 	private final ServerState state = new ServerState();
 
+	private final ServerTraffic traffic = new ServerTraffic();
+
 	PoolServer(String pool, String name, URI uri) {
 		this.pool = pool;
 		this.name = name;
@@ -31,6 +33,11 @@ public final class PoolServer implements ServiceInstance {
 	/** What Junction knows of the server's health. */
 	public ServerState state() {
 		return this.state;
+	}
+
+	/** What the server has been sent and answered. */
+	public ServerTraffic traffic() {
+		return this.traffic;
 	}
 
 	/** The server's name in its pool. */

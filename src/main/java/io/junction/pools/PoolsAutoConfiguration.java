@@ -33,6 +33,11 @@ public class PoolsAutoConfiguration {
 		return new PoolRetryFilter(pools, observer);
 	}
 
+	@Bean
+	ServerBytesCounter serverBytesCounter(BackendPools pools) {
+		return new ServerBytesCounter(pools);
+	}
+
 	/**
 	 * Creates each pool's load balancer at start-up rather than on the pool's first
 	 * request, which would otherwise pay for building a child context.

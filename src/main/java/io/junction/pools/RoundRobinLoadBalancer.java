@@ -49,7 +49,7 @@ final class RoundRobinLoadBalancer implements ReactorServiceInstanceLoadBalancer
 			int index = (start + i) % size;
 			PoolServer server = this.servers.get(index);
 			if (server.state().isAvailable(now) && (failed == null || !failed.contains(server))) {
-				return this.choices.get(index);
+				return chosen(index);
 			}
 		}
 		// Every UP server is ejected: trying one beats refusing the request (Envoy's
@@ -59,10 +59,19 @@ final class RoundRobinLoadBalancer implements ReactorServiceInstanceLoadBalancer
 			int index = (start + i) % size;
 			PoolServer server = this.servers.get(index);
 			if (server.state().isUp() && (failed == null || !failed.contains(server))) {
-				return this.choices.get(index);
+				return chosen(index);
 			}
 		}
 		return NONE;
+	}
+
+	/**
+	 * The request goes to the server at {@code index}: it counts as in flight there until
+	 * PoolRetryFilter gives up on it, or the exchange ends.
+	 */
+	private Mono<Response<ServiceInstance>> chosen(int index) {
+		this.servers.get(index).traffic().started();
+		return this.choices.get(index);
 	}
 
 }

@@ -24,6 +24,8 @@ public final class ServerState {
 
 	private volatile long lastChangeMillis = System.currentTimeMillis();
 
+	private volatile long lastCheckNanos = -1;
+
 	private final AtomicInteger consecutiveErrors = new AtomicInteger();
 
 	private final LongAdder checksFailed = new LongAdder();
@@ -102,6 +104,16 @@ public final class ServerState {
 	public void recordCheckFailure(String reason) {
 		this.lastFailure = reason;
 		this.checksFailed.increment();
+	}
+
+	/** Records how long the last active check took, passed or failed. */
+	public void recordCheckDuration(long nanos) {
+		this.lastCheckNanos = nanos;
+	}
+
+	/** How long the last active check took, in nanoseconds, or -1 before the first. */
+	public long lastCheckNanos() {
+		return this.lastCheckNanos;
 	}
 
 	/** Counts a request tried again on another server after this one failed it. */
