@@ -1,5 +1,10 @@
 package io.junction.observability;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -39,9 +45,7 @@ class ServerMetricsIntegrationTests {
 			for (int i = 0; i < 30; i++) {
 				junction.traffic().get().uri("/work").exchange().expectStatus().isOk();
 			}
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> sum(Scrape.of(junction), "junction_server_current_requests") == 0);
-			Scrape scrape = Scrape.of(junction);
+			Scrape scrape = afterRequests(junction, 30);
 			for (TestAppServer server : this.servers) {
 				String[] tags = { "pool", "app", "server", server.name() };
 				assertThat(scrape.value("junction_server_requests_total", tags)).as(server.name()).isEqualTo(10);
@@ -105,7 +109,7 @@ class ServerMetricsIntegrationTests {
 				sent += 10;
 				assertThat(sent).as("requests before app02 went DOWN").isLessThan(10_000);
 			}
-			Scrape scrape = Scrape.of(junction);
+			Scrape scrape = afterRequests(junction, sent);
 			String[] victimTags = { "pool", "app", "server", "app02" };
 			double connectionErrors = scrape.value("junction_server_connection_errors_total", victimTags);
 			assertThat(connectionErrors).isPositive();
@@ -125,8 +129,7 @@ class ServerMetricsIntegrationTests {
 			assertThat(answered + 1).as("every request answered once").isEqualTo(sent);
 			assertThat(scrape.value("junction_route_requests_total", "route", "app")).isEqualTo(sent);
 			assertThat(scrape.value("junction_route_errors_total", "route", "app")).isZero();
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> sum(Scrape.of(junction), "junction_server_current_requests") == 0);
+			assertThat(sum(scrape, "junction_server_current_requests")).isZero();
 		}
 	}
 
@@ -141,7 +144,7 @@ class ServerMetricsIntegrationTests {
 			await().atMost(Duration.ofSeconds(2))
 				.until(() -> Scrape.of(junction).value("junction_server_current_requests", tags) == 1);
 			request.join();
-			Scrape scrape = Scrape.of(junction);
+			Scrape scrape = afterRequests(junction, 1);
 			assertThat(scrape.value("junction_server_current_requests", tags)).isZero();
 			assertThat(scrape.value("junction_server_max_requests", tags)).isEqualTo(1);
 			assertThat(scrape.value("junction_server_requests_total", tags)).isEqualTo(1);
@@ -154,6 +157,45 @@ class ServerMetricsIntegrationTests {
 				.isZero();
 			assertThat(scrape.value("junction_route_request_duration_seconds_bucket", "route", "app", "le", "5.0"))
 				.isEqualTo(1);
+		}
+	}
+
+	@Test
+	void unavailableAnswerRetriedElsewhereCountsAsTheFirstServers5xxAndARetry() {
+		this.servers.get(0).behave(TestAppServer.Behaviour.UNAVAILABLE);
+		try (RunningJunction junction = start(this.servers, "junction.backends.app.health-check.enabled=false")) {
+			junction.traffic().get().uri("/work").exchange().expectStatus().isOk();
+			Scrape scrape = afterRequests(junction, 1);
+			String[] first = { "pool", "app", "server", "app01" };
+			String[] second = { "pool", "app", "server", "app02" };
+			assertThat(scrape.value("junction_server_responses_total", with(first, "code", "5xx"))).isEqualTo(1);
+			assertThat(scrape.value("junction_server_retries_total", first)).isEqualTo(1);
+			assertThat(scrape.value("junction_server_requests_total", first)).isEqualTo(1);
+			assertThat(scrape.value("junction_server_responses_total", with(second, "code", "2xx"))).isEqualTo(1);
+			assertThat(scrape.value("junction_route_requests_total", "route", "app")).isEqualTo(1);
+			assertThat(scrape.value("junction_route_responses_total", "route", "app", "code", "2xx")).isEqualTo(1);
+			assertThat(scrape.value("junction_route_errors_total", "route", "app")).isZero();
+			assertThat(sum(scrape, "junction_server_current_requests")).isZero();
+		}
+	}
+
+	@Test
+	void clientThatGivesUpEndsItsRequestOnTheServer() throws Exception {
+		// The server would hold the request until the 30s response timeout.
+		this.servers.get(0).behave(TestAppServer.Behaviour.HANG);
+		HttpClient client = HttpClient.newHttpClient();
+		try (RunningJunction junction = start(List.of(this.servers.get(0)))) {
+			String[] tags = { "pool", "app", "server", "app01" };
+			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + junction.port() + "/work"))
+				.timeout(Duration.ofMillis(300))
+				.build();
+			assertThatExceptionOfType(HttpTimeoutException.class)
+				.isThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()));
+			Scrape scrape = afterRequests(junction, 1);
+			assertThat(scrape.value("junction_server_current_requests", tags)).isZero();
+			assertThat(scrape.value("junction_server_requests_total", tags)).isEqualTo(1);
+			assertThat(scrape.find("junction_route_responses_total", "route", "app"))
+				.allMatch((sample) -> sample.value() == 0);
 		}
 	}
 
@@ -170,6 +212,16 @@ class ServerMetricsIntegrationTests {
 		}
 		properties.addAll(List.of(more));
 		return Startup.junction(Map.of("app", servers), properties.toArray(String[]::new));
+	}
+
+	/**
+	 * The scrape once the route has seen the end of {@code requests}: a client can read
+	 * the last byte of a response a moment before Junction's side of it is over.
+	 */
+	private static Scrape afterRequests(RunningJunction junction, int requests) {
+		return await().atMost(Duration.ofSeconds(5))
+			.until(() -> Scrape.of(junction),
+					(scrape) -> scrape.value("junction_route_requests_total", "route", "app") >= requests);
 	}
 
 	private static double sum(Scrape scrape, String name) {
