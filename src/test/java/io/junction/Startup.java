@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -63,7 +65,27 @@ public final class Startup {
 		for (String property : properties) {
 			args.add("--" + property);
 		}
-		return new SpringApplicationBuilder(JunctionApplication.class).run(args.toArray(String[]::new));
+		return new SpringApplicationBuilder(JunctionApplication.class).initializers(Startup::ownNettyResources)
+			.run(args.toArray(String[]::new));
+	}
+
+	/**
+	 * Gives this Junction event loops of its own. With Reactor Netty's global ones,
+	 * closing it would stop them for the whole JVM, killing the shared seed Junction and
+	 * the app servers that other test classes still use.
+	 */
+	private static void ownNettyResources(ConfigurableApplicationContext context) {
+		context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				if (bean instanceof ReactorResourceFactory factory) {
+					factory.setUseGlobalResources(false);
+				}
+				return bean;
+			}
+
+		});
 	}
 
 }
