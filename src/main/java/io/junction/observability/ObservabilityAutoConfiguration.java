@@ -12,8 +12,7 @@ import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.annotation.Bean;
 
 /** Junction's meters: per pool and server, and per route. */
-@AutoConfiguration(after = PoolsAutoConfiguration.class,
-		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@AutoConfiguration(after = PoolsAutoConfiguration.class)
 public class ObservabilityAutoConfiguration {
 
 	@Bean
