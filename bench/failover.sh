@@ -16,8 +16,10 @@
 # app servers on +1..+3), WARMUP (15s), DURATION (20s), CONNECTIONS (16), FAIL_AFTER (5),
 # WRK_TIMEOUT (10s), KEEP_DIR (copy Junction's log, configs and wrk reports there).
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+LOG_CLOCK=%H:%M:%S.%3N  # milliseconds: the failures' effects are that short
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JUNCTION_PORT=${JUNCTION_PORT:-18080}
 MANAGEMENT_PORT=${MANAGEMENT_PORT:-18081}
 APP_PORT_BASE=${APP_PORT_BASE:-19100}
@@ -30,132 +32,19 @@ FAIL_AFTER=${FAIL_AFTER:-5}
 WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 URL="http://127.0.0.1:${JUNCTION_PORT}/services/foo/v1/hello"
 HEALTH_URL="http://127.0.0.1:${MANAGEMENT_PORT}/actuator/health"
-START_TIME=$SECONDS
+JAVA=java  # the java on PATH: this bench takes no JAVA setting
 
-log() { printf '[%3ds %s] %s\n' "$((SECONDS - START_TIME))" "$(date -u +%H:%M:%S.%3N)" "$*"; }
-die() { log "ERROR: $*" >&2; exit 1; }
-
-# --- tools ---------------------------------------------------------------------------
-missing=()
-command -v nginx >/dev/null 2>&1 || missing+=(nginx)
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-if ((${#missing[@]})); then
-	log "installing ${missing[*]} (Debian packages)"
-	[[ $(id -u) -eq 0 ]] || die "need root to apt-get install ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt_log=$(mktemp)
-	apt-get update -qq >"$apt_log" 2>&1 || { cat "$apt_log" >&2; die "apt-get update failed"; }
-	# RUNLEVEL=1: the package must not start a system nginx that would outlive us.
-	RUNLEVEL=1 apt-get install -y -qq "${missing[@]}" >"$apt_log" 2>&1 || { cat "$apt_log" >&2; die "apt-get install failed"; }
-	rm -f "$apt_log"
-fi
-command -v java >/dev/null 2>&1 || die "java (17 or later) is not on PATH"
-
-# --- the jar -------------------------------------------------------------------------
-cd "$ROOT"
-shopt -s nullglob
-jars=(target/junction-*.jar)
-if ((${#jars[@]} == 0)); then
-	log "building target/junction-*.jar"
-	./mvnw -B -q package -DskipTests
-	jars=(target/junction-*.jar)
-	((${#jars[@]})) || die "the build made no target/junction-*.jar"
-fi
-shopt -u nullglob
-JAR=${jars[0]}
-
-# --- ports must be free --------------------------------------------------------------
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$JUNCTION_PORT" "$MANAGEMENT_PORT" $((APP_PORT_BASE + 1)) $((APP_PORT_BASE + 2)) $((APP_PORT_BASE + 3)); do
-	port_open "$port" && die "port $port on 127.0.0.1 is in use already"
-done
-
-# --- clean-up ------------------------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/junction-failover.XXXXXX")
-declare -A NGINX_PID=()
-JUNCTION_PID=""
-WRK_PID=""
-
-cleanup() {
-	local status=$?
-	set +e
-	trap - EXIT INT TERM
-	if [[ -n ${KEEP_DIR:-} && -d ${TMP:-} ]]; then
-		mkdir -p "$KEEP_DIR" && cp -r "$TMP"/. "$KEEP_DIR"/ && echo "logs and configs kept in $KEEP_DIR"
-	fi
-	if [[ -n $WRK_PID ]]; then
-		kill -9 "$WRK_PID" 2>/dev/null
-		wait "$WRK_PID" 2>/dev/null
-	fi
-	for name in "${!NGINX_PID[@]}"; do
-		# SIGKILL ends a stopped process too.
-		kill -9 "${NGINX_PID[$name]}" 2>/dev/null
-		wait "${NGINX_PID[$name]}" 2>/dev/null
-	done
-	if [[ -n $JUNCTION_PID ]] && kill -0 "$JUNCTION_PID" 2>/dev/null; then
-		kill -TERM "$JUNCTION_PID" 2>/dev/null
-		for _ in $(seq 1 100); do
-			kill -0 "$JUNCTION_PID" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$JUNCTION_PID" 2>/dev/null
-		wait "$JUNCTION_PID" 2>/dev/null
-	fi
-	rm -rf "$TMP"
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+need_tools nginx wrk curl
+need_java
+find_jar
+ports_free "$JUNCTION_PORT" "$MANAGEMENT_PORT" $((APP_PORT_BASE + 1)) $((APP_PORT_BASE + 2)) $((APP_PORT_BASE + 3))
+bench_tmp failover "logs and configs"
 
 # --- app servers ---------------------------------------------------------------------
-app_port() { echo $((APP_PORT_BASE + 10#${1#app})); }
-
+# start_app NAME: nginx appNN answering its name, and /health for Junction's checks.
 start_app() {
-	local name=$1 port
-	port=$(app_port "$name")
-	local dir="$TMP/$name"
-	mkdir -p "$dir"
-	cat >"$dir/nginx.conf" <<EOF
-# One process that serves: kill -9 or SIGSTOP of its PID hits the server itself.
-master_process off;
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-worker_rlimit_nofile 16384;
-events {
-    worker_connections 8192;
-}
-http {
-    access_log off;
-    default_type text/plain;
-    keepalive_requests 1000000;
-    keepalive_timeout 75s;
-    client_body_temp_path $dir/body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
-    server {
-        listen 127.0.0.1:$port;
-        location / {
-            return 200 "$name\n";
-        }
-        location = /health {
-            return 200 "ok\n";
-        }
-    }
-}
-EOF
-	nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >>"$dir/stdout.log" 2>&1 &
-	NGINX_PID[$name]=$!
-	local deadline=$((SECONDS + 10))
-	until curl -fs -o /dev/null "http://127.0.0.1:$port/health"; do
-		kill -0 "${NGINX_PID[$name]}" 2>/dev/null || die "nginx $name did not start: $(cat "$dir/error.log" "$dir/stdout.log" 2>/dev/null)"
-		((SECONDS < deadline)) || die "nginx $name does not answer on port $port"
-		sleep 0.1
-	done
+	start_nginx "$1" "$(app_port "$1")" "location / { return 200 \"$1\\n\"; }
+        location = /health { return 200 \"ok\\n\"; }"
 }
 
 # Ends a process we started and reaps it, so bash does not report the kill.
@@ -164,55 +53,34 @@ reap() { wait "$1" 2>/dev/null || true; }
 for name in app01 app02 app03; do
 	start_app "$name"
 done
-log "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on this machine skews every figure)"
-log "nginx app01-app03 on 127.0.0.1:$(app_port app01)-$(app_port app03), PIDs ${NGINX_PID[app01]} ${NGINX_PID[app02]} ${NGINX_PID[app03]}"
+log "$(load_average) (other work on this machine skews every figure)"
+log "nginx app01-app03 on 127.0.0.1:$(app_port app01)-$(app_port app03), PIDs ${SERVER_PIDS[app01]} ${SERVER_PIDS[app02]} ${SERVER_PIDS[app03]}"
 
 # --- Junction ------------------------------------------------------------------------
-cat >"$TMP/junction.yml" <<EOF
+{
+	cat <<'EOF'
 junction:
   backends:
     services-foo-v1:
       health-check: {path: /health, interval: 1s, timeout: 500ms, rise: 2, fall: 3}
       response-timeout: 1s
       servers:
-        - name: app01
-          url: http://127.0.0.1:$(app_port app01)
-        - name: app02
-          url: http://127.0.0.1:$(app_port app02)
-        - name: app03
-          url: http://127.0.0.1:$(app_port app03)
-spring:
-  cloud:
-    gateway:
-      server:
-        webflux:
-          routes:
-            - id: services-foo-v1
-              uri: lb://services-foo-v1
-              predicates:
-                - PathRegex=^/services/foo/v1/
-              filters:
-                - RewritePath=^/services/foo/v1/(?<rest>.*), /\$\\{rest}
-            - id: website
-              uri: lb://services-foo-v1
-              predicates:
-                - Path=/**
+EOF
+	yaml_app_servers
+	yaml_routes
+	yaml_prefix_route services-foo-v1 /services/foo/v1/
+	yaml_default_route services-foo-v1
+	cat <<'EOF'
 logging:
   level:
     # One line (with its cause) per error answer, to see what clients got.
     io.junction.routing.RoutingErrorWebExceptionHandler: debug
 EOF
+} >"$TMP/junction.yml"
 JLOG="$TMP/junction.log"
-java -jar "$JAR" --server.port="$JUNCTION_PORT" --management.server.port="$MANAGEMENT_PORT" \
-	--spring.config.additional-location="file:$TMP/junction.yml" >"$JLOG" 2>&1 &
-JUNCTION_PID=$!
 started=$SECONDS
-deadline=$((SECONDS + 60))
-until curl -fs -o /dev/null "http://127.0.0.1:${MANAGEMENT_PORT}/actuator/health/readiness"; do
-	kill -0 "$JUNCTION_PID" 2>/dev/null || { tail -40 "$JLOG" >&2; die "Junction exited"; }
-	((SECONDS < deadline)) || { tail -40 "$JLOG" >&2; die "Junction not ready after 60 s"; }
-	sleep 0.2
-done
+start_junction "$JLOG" "$JUNCTION_PORT" "$MANAGEMENT_PORT" "$TMP/junction.yml"
+wait_ready Junction "$JUNCTION_PID" "$MANAGEMENT_PORT" "$JLOG" 60
 log "Junction $JAR ready in $((SECONDS - started)) s (PID $JUNCTION_PID), :$JUNCTION_PORT, management :$MANAGEMENT_PORT"
 
 # Every server UP in the pool (active checks passed) before any load.
@@ -327,26 +195,23 @@ declare -A R_REQ R_ERR R_NON2XX R_SOCK R_RPS R_P50 R_P99 R_MAX R_STALL
 # parse_wrk SCENARIO OUTPUT_FILE: the scenario's figures out of wrk's report; prints them.
 parse_wrk() {
 	local scenario=$1 out=$2
-	local requests rps non2xx sock p50 p99 max
-	requests=$(awk '/ requests in / { print $1; exit }' "$out")
-	rps=$(awk '/^Requests\/sec:/ { print $2; exit }' "$out")
+	local non2xx sock max
+	wrk_figures "$out"
 	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF; exit }' "$out")
 	local connect=0 read=0 write=0 timeout=0
 	# "Socket errors: connect A, read B, write C, timeout D", only when one is not 0.
 	read -r connect read write timeout < <(awk '/Socket errors:/ { gsub(/,/, ""); print $4, $6, $8, $10; found = 1; exit }
 		END { if (!found) print 0, 0, 0, 0 }' "$out")
 	sock=$((connect + read + write + timeout))
-	p50=$(awk '$1 == "50%" { print $2; exit }' "$out")
-	p99=$(awk '$1 == "99%" { print $2; exit }' "$out")
 	max=$(awk '$1 == "Latency" && NF >= 4 { print $4; exit }' "$out")
 	R_STALL[$scenario]=$(awk '/longest time without any response:/ { print $6 "ms"; exit }' "$out")
-	R_REQ[$scenario]=${requests:-0}
+	R_REQ[$scenario]=$REQUESTS
 	R_NON2XX[$scenario]=${non2xx:-0}
 	R_SOCK[$scenario]=${sock:-0}
 	R_ERR[$scenario]=$((${non2xx:-0} + ${sock:-0}))
-	R_RPS[$scenario]=${rps:-0}
-	R_P50[$scenario]=${p50:--}
-	R_P99[$scenario]=${p99:--}
+	R_RPS[$scenario]=$RPS
+	R_P50[$scenario]=$P50
+	R_P99[$scenario]=$P99
 	R_MAX[$scenario]=${max:--}
 	echo "  => requests ${R_REQ[$scenario]}, req/s ${R_RPS[$scenario]}, non-2xx/3xx ${R_NON2XX[$scenario]}," \
 		"socket errors connect $connect read $read write $write timeout $timeout, p50 ${R_P50[$scenario]}, p99 ${R_P99[$scenario]}"
@@ -360,14 +225,12 @@ run() {
 	before_meters=$(meters)
 	log_from=$(($(wc -l <"$JLOG") + 1))
 	log "scenario $scenario: wrk -t1 -c$CONNECTIONS -d$DURATION --latency --timeout $WRK_TIMEOUT${action:+ ($action after $FAIL_AFTER s)}"
-	wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency --timeout "$WRK_TIMEOUT" -s "$TMP/statuses.lua" "$URL" >"$out" 2>&1 &
-	WRK_PID=$!
+	wrk_start "$out" "$CONNECTIONS" "$DURATION" "$URL" --latency --timeout "$WRK_TIMEOUT" -s "$TMP/statuses.lua"
 	if [[ -n $action ]]; then
 		sleep "$FAIL_AFTER"
 		"$action"
 	fi
-	wait "$WRK_PID" || true
-	WRK_PID=""
+	wrk_wait
 	echo "---------------- $scenario ----------------"
 	sed 's/^/  /' "$out"
 	parse_wrk "$scenario" "$out"
@@ -401,47 +264,41 @@ run() {
 state_change() { echo "${1%% *} ${1#*io.junction.health*: }"; }
 
 kill_app02() {
-	log "kill -9 app02 (nginx PID ${NGINX_PID[app02]})"
+	log "kill -9 app02 (nginx PID ${SERVER_PIDS[app02]})"
 	FAILED_AT_MS=$(date +%s%3N)
-	kill -9 "${NGINX_PID[app02]}"
-	reap "${NGINX_PID[app02]}"
-	unset 'NGINX_PID[app02]'
+	kill -9 "${SERVER_PIDS[app02]}"
+	reap "${SERVER_PIDS[app02]}"
+	unset 'SERVER_PIDS[app02]'
 }
 
 stop_app02() {
-	log "kill -STOP app02 (nginx PID ${NGINX_PID[app02]})"
+	log "kill -STOP app02 (nginx PID ${SERVER_PIDS[app02]})"
 	FAILED_AT_MS=$(date +%s%3N)
-	kill -STOP "${NGINX_PID[app02]}"
+	kill -STOP "${SERVER_PIDS[app02]}"
 }
 
-# warm_up DURATION: one unmeasured run; its req/s in WARM_RPS. (No subshell: the trap
-# must know wrk's PID.)
+# warmup_run DURATION: one unmeasured run; its req/s in RPS, error lines in ERRORS.
 WARMUPS=0
-warm_up() {
+warmup_run() {
 	WARMUPS=$((WARMUPS + 1))
 	local out="$TMP/wrk-warmup-$WARMUPS.txt"
-	wrk -t1 -c"$CONNECTIONS" -d"$1" "$URL" >"$out" 2>&1 &
-	WRK_PID=$!
-	wait "$WRK_PID" || true
-	WRK_PID=""
-	WARM_RPS=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-	WARM_RPS=${WARM_RPS:-0}
-	WARM_ERRORS=$(grep -E 'Socket errors|Non-2xx' "$out" | tr -s ' \n' ' ' || true)
+	wrk_start "$out" "$CONNECTIONS" "$1" "$URL"
+	wrk_wait
+	wrk_figures "$out"
 }
 # The JIT keeps speeding Junction up: after the first run, go on with 10 s runs until two
 # in a row agree within 5% (at most WARMUP_EXTRA_RUNS of them).
 log "warm-up: wrk -t1 -c$CONNECTIONS -d$WARMUP"
-warm_up "$WARMUP"
-previous=$WARM_RPS
-log "warm-up: $previous req/s${WARM_ERRORS:+ ($WARM_ERRORS)}"
+warmup_run "$WARMUP"
+previous=$RPS
+log "warm-up: $previous req/s${ERRORS:+ ($ERRORS)}"
 for _ in $(seq 1 "${WARMUP_EXTRA_RUNS:-3}"); do
 	# Keeps the whole script under 3 minutes.
 	((SECONDS - START_TIME <= ${WARMUP_UNTIL:-70})) || { log "warm-up: stopping (time budget)"; break; }
-	warm_up 10s
-	current=$WARM_RPS
-	log "warm-up: $current req/s (10 s)${WARM_ERRORS:+ ($WARM_ERRORS)}"
-	awk -v a="$previous" -v b="$current" 'BEGIN { exit !(a > 0 && b > 0 && (a > b ? a - b : b - a) <= 0.05 * (a > b ? a : b)) }' && break
-	previous=$current
+	warmup_run 10s
+	log "warm-up: $RPS req/s (10 s)${ERRORS:+ ($ERRORS)}"
+	agree "$previous" "$RPS" && break
+	previous=$RPS
 done
 
 run baseline
@@ -453,7 +310,7 @@ wait_up app02 10 || true
 
 run hang stop_app02
 log "kill -CONT app02"
-kill -CONT "${NGINX_PID[app02]}"
+kill -CONT "${SERVER_PIDS[app02]}"
 wait_up app02 10 || true
 
 # --- summary -------------------------------------------------------------------------

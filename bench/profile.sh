@@ -22,8 +22,9 @@
 #   PROFILE_SECONDS (30), TOP (25), TOP_ALLOC (15), JAVA (java), JAVA_OPTS (none),
 #   KEEP_JFR (copy the recording to this file), ANALYSE (a .jfr file: only summarise it).
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PORT=${PORT:-28580}
 MANAGEMENT_PORT=$((PORT + 1))
 APP_PORT_BASE=${APP_PORT_BASE:-29400}
@@ -42,29 +43,9 @@ else
 	REQUEST_PATH=/services/foo/v1/hello
 	ROUTING="the seed's 3 routes"
 fi
-START_TIME=$SECONDS
 
-log() { printf '[%3ds %s] %s\n' "$((SECONDS - START_TIME))" "$(date -u +%H:%M:%S)" "$*"; }
-die() { log "ERROR: $*" >&2; exit 1; }
-
-# --- tools ---------------------------------------------------------------------------
-missing=()
-for tool in nginx wrk curl; do
-	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-if ((${#missing[@]})); then
-	log "installing ${missing[*]} (Debian packages)"
-	[[ $(id -u) -eq 0 ]] || die "need root to apt-get install ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt_log=$(mktemp)
-	apt-get update -qq >"$apt_log" 2>&1 || { cat "$apt_log" >&2; die "apt-get update failed"; }
-	RUNLEVEL=1 apt-get install -y -qq "${missing[@]}" >"$apt_log" 2>&1 || { cat "$apt_log" >&2; die "apt-get install failed"; }
-	rm -f "$apt_log"
-fi
-command -v "$JAVA" >/dev/null 2>&1 || die "$JAVA (17 or later) is not on PATH"
-JAVA_BIN=$(dirname "$(readlink -f "$(command -v "$JAVA")")")
-JCMD="$JAVA_BIN/jcmd"
-JFR="$JAVA_BIN/jfr"
+need_tools nginx wrk curl
+need_java
 [[ -x $JCMD && -x $JFR ]] || die "jcmd and jfr not found beside $JAVA (a JDK is needed, not a JRE)"
 
 # --- the summary ---------------------------------------------------------------------
@@ -263,173 +244,50 @@ echo "GC and CPU during the recording"
 
 if [[ -n ${ANALYSE:-} ]]; then
 	[[ -s $ANALYSE ]] || die "no recording at $ANALYSE"
-	TMP=$(mktemp -d "${TMPDIR:-/tmp}/junction-profile.XXXXXX")
-	trap 'rm -rf "$TMP"' EXIT
+	bench_tmp profile
 	RECORDING=$ANALYSE
 	summarise
 	exit 0
 fi
 
-# --- the jar -------------------------------------------------------------------------
-cd "$ROOT"
-shopt -s nullglob
-jars=(target/junction-*.jar)
-if ((${#jars[@]} == 0)); then
-	log "building target/junction-*.jar"
-	./mvnw -B -q package -DskipTests
-	jars=(target/junction-*.jar)
-	((${#jars[@]})) || die "the build made no target/junction-*.jar"
-fi
-shopt -u nullglob
-JAR=${jars[0]}
-
-app_port() { echo $((APP_PORT_BASE + 10#${1#app})); }
+find_jar
 WEBSITE_PORT=$((APP_PORT_BASE + 80))
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for port in "$PORT" "$MANAGEMENT_PORT" "$(app_port app01)" "$(app_port app02)" "$(app_port app03)" "$WEBSITE_PORT"; do
-	port_open "$port" && die "port $port on 127.0.0.1 is in use already"
-done
-
-# --- clean-up ------------------------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/junction-profile.XXXXXX")
-PIDS=()
-JUNCTION_PID=""
-WRK_PID=""
-cleanup() {
-	local status=$?
-	set +e
-	trap - EXIT INT TERM
-	[[ -n $WRK_PID ]] && { kill -9 "$WRK_PID" 2>/dev/null; wait "$WRK_PID" 2>/dev/null; }
-	if [[ -n $JUNCTION_PID ]] && kill -0 "$JUNCTION_PID" 2>/dev/null; then
-		kill -TERM "$JUNCTION_PID" 2>/dev/null
-		for _ in $(seq 1 100); do kill -0 "$JUNCTION_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$JUNCTION_PID" 2>/dev/null
-		wait "$JUNCTION_PID" 2>/dev/null
-	fi
-	for pid in "${PIDS[@]}"; do
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	rm -rf "$TMP"
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
+ports_free "$PORT" "$MANAGEMENT_PORT" "$(app_port app01)" "$(app_port app02)" "$(app_port app03)" "$WEBSITE_PORT"
+bench_tmp profile
 log "$(uptime)"
 
 # --- app servers ---------------------------------------------------------------------
-start_nginx() {
-	local name=$1 port=$2 dir="$TMP/$1"
-	mkdir -p "$dir"
-	cat >"$dir/nginx.conf" <<EOF
-master_process off;
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-worker_rlimit_nofile 16384;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    default_type text/plain;
-    keepalive_requests 1000000;
-    keepalive_timeout 75s;
-    client_body_temp_path $dir/body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
-    server {
-        listen 127.0.0.1:$port;
-        location / { return 200 "$name \$request_uri\n"; }
-    }
-}
-EOF
-	nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" >>"$dir/stdout.log" 2>&1 &
-	PIDS+=($!)
-	local pid=$! deadline=$((SECONDS + 10))
-	until curl -fs -o /dev/null "http://127.0.0.1:$port/"; do
-		kill -0 "$pid" 2>/dev/null || die "nginx $name did not start: $(cat "$dir/error.log" "$dir/stdout.log" 2>/dev/null)"
-		((SECONDS < deadline)) || die "nginx $name does not answer on port $port"
-		sleep 0.1
-	done
-}
 for name in app01 app02 app03; do start_nginx "$name" "$(app_port "$name")"; done
 start_nginx website "$WEBSITE_PORT"
 
 # --- Junction ------------------------------------------------------------------------
 {
-	printf 'junction:\n  shutdown:\n    drain-delay: 0s\n  backends:\n'
-	for pool in services-foo-v1 services-bar-v1; do
-		printf '    %s:\n      servers:\n' "$pool"
-		for name in app01 app02 app03; do
-			printf '        - name: %s\n          url: http://127.0.0.1:%s\n' "$name" "$(app_port "$name")"
-		done
-	done
-	printf '    website:\n      servers:\n        - name: webserver\n          url: http://127.0.0.1:%s\n' "$WEBSITE_PORT"
-	printf 'spring:\n  cloud:\n    gateway:\n      server:\n        webflux:\n          routes:\n'
-	if ((ROUTES > 0)); then
-		awk -v n="$ROUTES" 'BEGIN {
-			for (i = 0; i < n; i++) {
-				id = sprintf("r%04d", i)
-				printf "            - id: %s\n              uri: lb://services-foo-v1\n              predicates:\n", id
-				if (i % 2 == 0) printf "                - Path=/svc/%s/**\n", id
-				else printf "                - PathRegex=^/svc/%s/\n", id
-				printf "              filters:\n                - RewritePath=^/svc/%s/(?<rest>.*), /$\\{rest}\n", id
-			}
-		}'
-	else
-		cat <<'EOF'
-            - id: services-foo-v1
-              uri: lb://services-foo-v1
-              predicates:
-                - PathRegex=^/services/foo/v1/
-              filters:
-                - RewritePath=^/services/foo/v1/(?<rest>.*), /$\{rest}
-            - id: services-bar-v1
-              uri: lb://services-bar-v1
-              predicates:
-                - PathRegex=^/services/bar/v1/
-              filters:
-                - RewritePath=^/services/bar/v1/(?<rest>.*), /$\{rest}
-            - id: website
-              uri: lb://website
-              predicates:
-                - Path=/**
-EOF
-	fi
+	yaml_pools services-foo-v1 services-bar-v1
+	yaml_website_pool "$WEBSITE_PORT"
+	yaml_routes
+	if ((ROUTES > 0)); then yaml_generated_routes "$ROUTES"; else yaml_seed_routes; fi
 } >"$TMP/junction.yml"
 
 JLOG="$TMP/junction.log"
 read -r -a java_opts <<<"$JAVA_OPTS"
 # Reactive stacks are deep: keep 256 frames per sample (JFR's default is 64), so that the
 # work a sample was done for is still on its stack.
-JAVA_CMD=("$JAVA" -XX:FlightRecorderOptions=stackdepth=256 "${java_opts[@]}" -jar "$JAR"
-	--server.port="$PORT" --management.server.port="$MANAGEMENT_PORT"
-	--spring.config.additional-location="file:$TMP/junction.yml")
-"${JAVA_CMD[@]}" >"$JLOG" 2>&1 &
-JUNCTION_PID=$!
-deadline=$((SECONDS + 120))
-until curl -fs -o /dev/null "http://127.0.0.1:$MANAGEMENT_PORT/actuator/health/readiness"; do
-	kill -0 "$JUNCTION_PID" 2>/dev/null || { tail -40 "$JLOG" >&2; die "Junction exited"; }
-	((SECONDS < deadline)) || { tail -40 "$JLOG" >&2; die "Junction not ready after 120 s"; }
-	sleep 0.2
-done
+start_junction "$JLOG" "$PORT" "$MANAGEMENT_PORT" "$TMP/junction.yml" -XX:FlightRecorderOptions=stackdepth=256 "${java_opts[@]}"
+wait_ready Junction "$JUNCTION_PID" "$MANAGEMENT_PORT" "$JLOG" 120
 URL="http://127.0.0.1:$PORT$REQUEST_PATH"
 body=$(curl -fsS --max-time 5 "$URL") || die "$URL failed"
 [[ $body == app0[123]" /hello" ]] || die "$URL answered \"$body\", not an app server with path /hello"
 log "Junction ready (PID $JUNCTION_PID) on :$PORT with $ROUTING; $URL -> $body"
 
+# run_wrk DURATION OUT: wrk on URL; its figures as wrk_figures reads them.
 run_wrk() {
-	wrk -t1 -c"$CONNECTIONS" -d"$1" --timeout 5s --latency "$URL" >"$2" 2>&1 &
-	WRK_PID=$!
-	wait "$WRK_PID" || true
-	WRK_PID=""
+	wrk_start "$2" "$CONNECTIONS" "$1" "$URL" --timeout 5s --latency
+	wrk_wait
+	wrk_figures "$2"
 }
 log "warm-up: wrk -t1 -c$CONNECTIONS -d$WARMUP"
 run_wrk "$WARMUP" "$TMP/warmup.txt"
-log "  $(awk '/^Requests\/sec:/ { print $2 " req/s" }' "$TMP/warmup.txt")"
+log "  $RPS req/s"
 
 # --- the recording -------------------------------------------------------------------
 RECORDING="$TMP/junction.jfr"
@@ -440,10 +298,6 @@ run_wrk "${PROFILE_SECONDS}s" "$TMP/profile-wrk.txt"
 "$JCMD" "$JUNCTION_PID" JFR.stop name=bench filename="$RECORDING" >"$TMP/jfr-stop.txt" 2>&1 ||
 	die "JFR.stop failed: $(cat "$TMP/jfr-stop.txt")"
 [[ -s $RECORDING ]] || die "no recording written: $(cat "$TMP/jfr-stop.txt")"
-RPS=$(awk '/^Requests\/sec:/ { print $2 }' "$TMP/profile-wrk.txt")
-REQUESTS=$(awk '/ requests in / { print $1; exit }' "$TMP/profile-wrk.txt")
-P99=$(awk '$1 == "99%" { print $2 }' "$TMP/profile-wrk.txt")
-ERRORS=$(grep -E 'Socket errors|Non-2xx' "$TMP/profile-wrk.txt" | tr -s ' \n' ' ' || true)
 log "  recorded: $RPS req/s, p99 $P99 while recording${ERRORS:+ ($ERRORS)}; $(du -h "$RECORDING" | cut -f1) recording"
 if [[ -n ${KEEP_JFR:-} ]]; then
 	cp "$RECORDING" "$KEEP_JFR" && log "  recording kept in $KEEP_JFR"

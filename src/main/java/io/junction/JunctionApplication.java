@@ -1,13 +1,19 @@
 package io.junction;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
 /**
  * Junction: an L7 HTTP gateway that routes by path to pools of app servers, in place of
  * an HAProxy pair behind an AWS load balancer.
+ * <p>
+ * Every part comes from an auto-configuration listed in {@code META-INF/spring}. There is
+ * no component scan: it would also pick up the management server's configuration (the
+ * stats page) and serve it on the traffic port.
  */
-@SpringBootApplication
+@SpringBootConfiguration
+@EnableAutoConfiguration
 public class JunctionApplication {
 
 	public static void main(String[] args) {

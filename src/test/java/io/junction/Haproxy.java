@@ -45,8 +45,8 @@ public final class Haproxy implements AutoCloseable {
 	 * Starts HAProxy in front of {@code junctions} and waits until it sees them all UP.
 	 */
 	public static Haproxy inFrontOf(JunctionProcess... junctions) throws IOException {
-		int port = JunctionProcess.freePort();
-		int statsPort = JunctionProcess.freePort();
+		int port = Ports.free();
+		int statsPort = Ports.free();
 		StringBuilder servers = new StringBuilder();
 		for (int i = 0; i < junctions.length; i++) {
 			servers.append("  server j")

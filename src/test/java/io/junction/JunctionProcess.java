@@ -2,7 +2,6 @@ package io.junction;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +36,7 @@ public final class JunctionProcess implements AutoCloseable {
 	 * Starts Junction on free ports with {@code properties} and waits until it is ready.
 	 */
 	public static JunctionProcess start(String name, List<String> properties) throws IOException {
-		return start(name, freePort(), freePort(), properties);
+		return start(name, Ports.free(), Ports.free(), properties);
 	}
 
 	/** Starts Junction on the given ports and waits until it is ready. */
@@ -125,12 +124,6 @@ public final class JunctionProcess implements AutoCloseable {
 		}
 		File file = this.log.toFile();
 		file.deleteOnExit();
-	}
-
-	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.client.ReactorResourceFactory;
 
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -59,33 +59,27 @@ public final class Startup {
 		return List.of(route + ".id=" + pool, route + ".uri=lb://" + pool, route + ".predicates[0]=Path=/**");
 	}
 
+	// By default a Junction uses Reactor Netty's global event loops and disposes of them
+	// when
+	// it stops, which would kill every other server of the test JVM with it: the Junction
+	// that Spring's test context cache keeps for the seed tests, and the app servers. One
+	// started here has event loops of its own.
+	private static void ownEventLoops(ConfigurableApplicationContext context) {
+		((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
+			ReactorResourceFactory resources = new ReactorResourceFactory();
+			resources.setUseGlobalResources(false);
+			return resources;
+		});
+	}
+
 	// Command-line arguments, as with java -jar: they win over application.yml.
 	private static ConfigurableApplicationContext start(String... properties) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0"));
 		for (String property : properties) {
 			args.add("--" + property);
 		}
-		return new SpringApplicationBuilder(JunctionApplication.class).initializers(Startup::ownNettyResources)
+		return new SpringApplicationBuilder(JunctionApplication.class).initializers(Startup::ownEventLoops)
 			.run(args.toArray(String[]::new));
-	}
-
-	/**
-	 * Gives this Junction event loops of its own. With Reactor Netty's global ones,
-	 * closing it would stop them for the whole JVM, killing the shared seed Junction and
-	 * the app servers that other test classes still use.
-	 */
-	private static void ownNettyResources(ConfigurableApplicationContext context) {
-		context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
-
-			@Override
-			public Object postProcessBeforeInitialization(Object bean, String beanName) {
-				if (bean instanceof ReactorResourceFactory factory) {
-					factory.setUseGlobalResources(false);
-				}
-				return bean;
-			}
-
-		});
 	}
 
 }

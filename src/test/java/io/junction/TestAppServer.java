@@ -1,6 +1,7 @@
 package io.junction;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -30,7 +31,10 @@ public final class TestAppServer implements AutoCloseable {
 	/** How the server treats the requests it receives. */
 	public enum Behaviour {
 
-		/** Answer 200 with the server's name. */
+		/**
+		 * Answer 200 with the server's name, and with each header the request asks for in
+		 * {@value #RESPOND_WITH_HEADER} ({@code Name: value}).
+		 */
 		ANSWER,
 		/** Read the request and never answer. */
 		HANG,
@@ -42,6 +46,9 @@ public final class TestAppServer implements AutoCloseable {
 		SLOW
 
 	}
+
+	/** A request header naming a header for the answer, as {@code Name: value}. */
+	public static final String RESPOND_WITH_HEADER = "X-Respond-With-Header";
 
 	private final String name;
 
@@ -128,6 +135,11 @@ public final class TestAppServer implements AutoCloseable {
 		return this.received.poll();
 	}
 
+	/** Every request not yet taken, oldest first, leaving them to be taken. */
+	public List<Received> receivedSoFar() {
+		return new ArrayList<>(this.received);
+	}
+
 	/** Forgets every request received so far. */
 	public void clear() {
 		this.received.clear();
@@ -163,7 +175,9 @@ public final class TestAppServer implements AutoCloseable {
 			this.received.add(new Received(this.name, request.method().name(), request.uri(), headers, body));
 			this.requestCount.incrementAndGet();
 			return switch (this.behaviour) {
-				case ANSWER -> response.header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then();
+				case ANSWER -> withRequestedHeaders(request, response).header("Content-Type", "text/plain")
+					.sendString(Mono.just(this.name))
+					.then();
 				case UNAVAILABLE ->
 					response.status(503).header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then();
 				case SLOW -> Mono.delay(Duration.ofSeconds(1))
@@ -172,6 +186,14 @@ public final class TestAppServer implements AutoCloseable {
 				case HANG_UP -> Mono.fromRunnable(() -> request.withConnection((c) -> c.channel().close()));
 			};
 		});
+	}
+
+	private static HttpServerResponse withRequestedHeaders(HttpServerRequest request, HttpServerResponse response) {
+		for (String header : request.requestHeaders().getAll(RESPOND_WITH_HEADER)) {
+			int colon = header.indexOf(':');
+			response.addHeader(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+		}
+		return response;
 	}
 
 	@Override

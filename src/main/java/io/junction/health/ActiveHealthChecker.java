@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
+import io.junction.pools.AdminState;
 import io.junction.pools.BackendPools;
 import io.junction.pools.HealthCheckSettings;
 import io.junction.pools.Pool;
@@ -40,6 +41,8 @@ final class ActiveHealthChecker implements SmartLifecycle {
 	private static final Log logger = LogFactory.getLog(ActiveHealthChecker.class);
 
 	private static final String PASSED = "";
+
+	private static final Duration MAINTENANCE_TICK = Duration.ofMillis(100);
 
 	private final BackendPools pools;
 
@@ -105,13 +108,18 @@ final class ActiveHealthChecker implements SmartLifecycle {
 		}
 
 		Disposable schedule() {
-			return Mono.defer(() -> Mono.delay(nextDelay()).then(timedProbe()))
+			return Mono.defer(() -> Mono.delay(nextDelay()).then(Mono.defer(this::probeUnlessInMaintenance)))
 				.doOnNext(this::record)
 				.repeat()
 				.subscribe(null, (error) -> logger.error("Health checks of " + this.server + " stopped", error));
 		}
 
 		private Duration nextDelay() {
+			if (this.server.state().adminState() == AdminState.MAINT) {
+				// No check in MAINT; a short tick checks the server soon after it leaves.
+				return (this.settings.interval().compareTo(MAINTENANCE_TICK) < 0) ? this.settings.interval()
+						: MAINTENANCE_TICK;
+			}
 			long interval = this.settings.interval().toNanos();
 			if (this.first) {
 				this.first = false;
@@ -122,12 +130,18 @@ final class ActiveHealthChecker implements SmartLifecycle {
 			return Duration.ofNanos(interval - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1));
 		}
 
-		private Mono<String> timedProbe() {
-			return Mono.defer(() -> {
-				long started = System.nanoTime();
-				return probe()
-					.doOnNext((outcome) -> this.server.state().recordCheckDuration(System.nanoTime() - started));
-			});
+		/**
+		 * Checks once and records how long it took, unless the server is in MAINT: then
+		 * nothing reaches it, and the counts start again once it leaves.
+		 */
+		private Mono<String> probeUnlessInMaintenance() {
+			if (this.server.state().adminState() == AdminState.MAINT) {
+				this.passedInARow = 0;
+				this.failedInARow = 0;
+				return Mono.empty();
+			}
+			long started = System.nanoTime();
+			return probe().doOnNext((outcome) -> this.server.state().recordCheckDuration(System.nanoTime() - started));
 		}
 
 		/** Checks once; emits {@link #PASSED} or why the check failed. */
@@ -161,7 +175,10 @@ final class ActiveHealthChecker implements SmartLifecycle {
 			if (outcome.isEmpty()) {
 				this.failedInARow = 0;
 				this.passedInARow++;
-				if (!state.isUp() && this.passedInARow >= this.settings.rise() && state.markUp()) {
+				// Leaving MAINT the server was unchecked, not failing: one passed check
+				// brings it back, not rise.
+				boolean pending = state.isCheckPending();
+				if (!state.isUp() && (pending || this.passedInARow >= this.settings.rise()) && state.markUp()) {
 					StateChangeLog.up(this.pool, this.server, this.passedInARow);
 				}
 			}

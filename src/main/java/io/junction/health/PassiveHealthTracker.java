@@ -1,5 +1,6 @@
 package io.junction.health;
 
+import io.junction.Durations;
 import io.junction.pools.PassiveCheckSettings;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
@@ -37,8 +38,7 @@ final class PassiveHealthTracker implements ServerObserver {
 		// Exactly at the threshold: of several requests failing at once, one ejects.
 		if (settings.enabled() && errors == settings.consecutiveErrors()) {
 			state.eject(now + settings.ejectTime().toNanos(), reason);
-			StateChangeLog.ejected(pool, server, settings.ejectTime().toString().substring(2).toLowerCase(), errors,
-					reason);
+			StateChangeLog.ejected(pool, server, Durations.readable(settings.ejectTime()), errors, reason);
 		}
 	}
 

@@ -33,7 +33,9 @@ final class PoolsHealthIndicator implements HealthIndicator {
 			for (PoolServer server : pool.servers()) {
 				ServerState state = server.state();
 				Map<String, Object> details = new LinkedHashMap<>();
-				details.put("state", !state.isUp() ? "DOWN" : state.isEjected(now) ? "EJECTED" : "UP");
+				details.put("state", state.status(now));
+				details.put("adminState", state.adminState().name());
+				details.put("weight", state.weight());
 				details.put("url", server.getUri().toString());
 				String lastFailure = state.lastFailure();
 				if (lastFailure != null) {

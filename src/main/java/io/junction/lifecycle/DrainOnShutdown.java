@@ -1,5 +1,7 @@
 package io.junction.lifecycle;
 
+import io.junction.Durations;
+
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +56,8 @@ final class DrainOnShutdown implements SmartLifecycle {
 		this.running = false;
 		AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
 		this.inFlight.startDraining();
-		logger.info("draining: readiness down, serving for " + format(this.drainDelay) + " (" + this.inFlight.count()
-				+ " requests in flight)");
+		logger.info("draining: readiness down, serving for " + Durations.readable(this.drainDelay) + " ("
+				+ this.inFlight.count() + " requests in flight)");
 		awaitDrainDelay();
 		logger.info("drained: " + this.inFlight.count() + " requests in flight, stopping");
 	}
@@ -73,10 +75,6 @@ final class DrainOnShutdown implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
-	}
-
-	private static String format(Duration duration) {
-		return duration.toString().substring(2).toLowerCase();
 	}
 
 }

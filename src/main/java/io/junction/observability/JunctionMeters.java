@@ -13,7 +13,17 @@ public enum JunctionMeters {
 	/**
 	 * {@code junction_server_available}: 1 when the server takes new requests, else 0.
 	 */
-	SERVER_AVAILABLE("junction.server.available", "1 when the server is UP and not ejected, else 0"),
+	SERVER_AVAILABLE("junction.server.available",
+			"1 when the server is UP, not ejected, READY and weighted above 0, else 0"),
+
+	/**
+	 * {@code junction_server_admin_state}: 1 for the server's admin state (tag
+	 * {@code state}: READY, DRAIN or MAINT), 0 for the other two.
+	 */
+	SERVER_ADMIN_STATE("junction.server.admin.state", "1 for the admin state the operator set, else 0"),
+
+	/** {@code junction_server_weight}: the server's weight, 0 to 256. */
+	SERVER_WEIGHT("junction.server.weight", "Weight of the server in its pool's round robin, 0 to 256"),
 
 	/** {@code junction_server_current_requests}: requests in flight now. */
 	SERVER_CURRENT_REQUESTS("junction.server.current.requests", "Requests sent to the server and not yet over"),

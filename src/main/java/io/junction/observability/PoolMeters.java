@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
+import io.junction.pools.AdminState;
 import io.junction.pools.BackendPools;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
@@ -57,6 +58,11 @@ final class PoolMeters implements MeterBinder {
 	private static void bindState(MeterRegistry registry, Tags tags, ServerState state) {
 		gauge(registry, JunctionMeters.SERVER_UP, tags, state, (s) -> s.isUp() ? 1 : 0);
 		gauge(registry, JunctionMeters.SERVER_AVAILABLE, tags, state, (s) -> s.isAvailable(System.nanoTime()) ? 1 : 0);
+		for (AdminState adminState : AdminState.values()) {
+			gauge(registry, JunctionMeters.SERVER_ADMIN_STATE, tags.and("state", adminState.name()), state,
+					(s) -> (s.adminState() == adminState) ? 1 : 0);
+		}
+		gauge(registry, JunctionMeters.SERVER_WEIGHT, tags, state, ServerState::weight);
 		counter(registry, JunctionMeters.SERVER_CHECK_FAILURES, tags, state, ServerState::checksFailed);
 		Gauge
 			.builder(JunctionMeters.SERVER_CHECK_DURATION.meterName(), state,

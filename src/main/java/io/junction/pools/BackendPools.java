@@ -75,7 +75,8 @@ public final class BackendPools {
 				throw new InvalidConfigurationException(serverKey + ".name", "server name '" + serverName
 						+ "' is used twice in pool '" + name + "' (also servers[" + previous + "])");
 			}
-			built[i] = new PoolServer(name, serverName, serverUri(serverKey + ".url", server.getUrl()));
+			built[i] = new PoolServer(name, serverName, serverUri(serverKey + ".url", server.getUrl()),
+					weight(serverKey + ".weight", server.getWeight()));
 		}
 		return new Pool(name, List.of(built), healthCheck(key + ".health-check", pool.getHealthCheck()),
 				passiveCheck(key + ".passive-check", pool.getPassiveCheck()), retry(key, pool),
@@ -153,6 +154,14 @@ public final class BackendPools {
 			throw new InvalidConfigurationException(key, value + " must be 1 or more");
 		}
 		return value;
+	}
+
+	private static int weight(String key, int weight) {
+		if (weight < 0 || weight > Rotation.MAX_WEIGHT) {
+			throw new InvalidConfigurationException(key,
+					weight + " must be from 0 to " + Rotation.MAX_WEIGHT + " (0 sends the server no new requests)");
+		}
+		return weight;
 	}
 
 	private static URI serverUri(String key, @Nullable String url) {

@@ -3,8 +3,12 @@ package io.junction.pools;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * A named pool of app servers and how it is checked and retried, fixed at start-up.
+ * A named pool of app servers and how it is checked and retried, fixed at start-up but
+ * for the servers' admin states and weights, which its {@link Rotation} changes at run
+ * time.
  *
  * @param name the pool's name, the service id of {@code lb://<name>}
  * @param servers the servers in configuration order, never empty
@@ -13,15 +17,37 @@ import java.util.List;
  * @param retry when failed requests are tried again
  * @param connectTimeout maximum time to open a connection to a server
  * @param responseTimeout maximum time to wait for a response's headers
+ * @param rotation the servers' admin states and weights, changed at run time
  */
 public record Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
-		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout) {
+		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
+		Rotation rotation) {
 
 	public Pool {
 		servers = List.copyOf(servers);
 	}
 
-	/** How many servers may take new requests at {@code nanoTime}. */
+	/** A pool whose servers are all READY with their configured weights. */
+	public Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
+			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout) {
+		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout,
+				new Rotation(servers, healthCheck.enabled()));
+	}
+
+	/** The server of that name, or {@code null} when the pool has none. */
+	public @Nullable PoolServer server(String name) {
+		for (PoolServer server : this.servers) {
+			if (server.getName().equals(name)) {
+				return server;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * How many servers may take new requests at {@code nanoTime}: UP, not ejected, and in
+	 * rotation.
+	 */
 	public int availableCount(long nanoTime) {
 		int available = 0;
 		for (PoolServer server : this.servers) {

@@ -19,18 +19,27 @@ public final class PoolServer implements ServiceInstance {
 
 	private final int port;
 
-	private final ServerState state = new ServerState();
+	private final String origin;
+
+	private final ServerState state;
 
 	private final ServerTraffic traffic = new ServerTraffic();
 
-	PoolServer(String pool, String name, URI uri) {
+	PoolServer(String pool, String name, URI uri, int weight) {
 		this.pool = pool;
 		this.name = name;
 		this.uri = uri;
+		this.state = new ServerState(weight);
 		this.port = (uri.getPort() != -1) ? uri.getPort() : (isSecure() ? 443 : 80);
+		this.origin = uri.getScheme() + "://" + uri.getRawAuthority();
 	}
 
-	/** What Junction knows of the server's health. */
+	/** Scheme, host and port as the start of a URL, such as {@code http://app01:8080}. */
+	String origin() {
+		return this.origin;
+	}
+
+	/** What Junction knows of the server's health, and its admin state and weight. */
 	public ServerState state() {
 		return this.state;
 	}

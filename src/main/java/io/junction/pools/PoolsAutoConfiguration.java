@@ -38,6 +38,13 @@ public class PoolsAutoConfiguration {
 		return new ServerBytesCounter(pools);
 	}
 
+	// Replaces Gateway's load balancer filter, turned off in application.yml
+	// (global-filter.reactive-load-balancer-client.enabled: false).
+	@Bean
+	PoolLoadBalancerFilter poolLoadBalancerFilter(LoadBalancerClientFactory clientFactory) {
+		return new PoolLoadBalancerFilter(clientFactory);
+	}
+
 	/**
 	 * Creates each pool's load balancer at start-up rather than on the pool's first
 	 * request, which would otherwise pay for building a child context.

@@ -313,6 +313,12 @@ public class PoolsProperties {
 		 */
 		private @Nullable String url;
 
+		/**
+		 * Share of new requests against the pool's other servers, from 0 to 256; 0 sends
+		 * the server no new requests (HAProxy {@code weight}). Default 1.
+		 */
+		private int weight = 1;
+
 		public @Nullable String getName() {
 			return this.name;
 		}
@@ -327,6 +333,14 @@ public class PoolsProperties {
 
 		public void setUrl(@Nullable String url) {
 			this.url = url;
+		}
+
+		public int getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(int weight) {
+			this.weight = weight;
 		}
 
 	}

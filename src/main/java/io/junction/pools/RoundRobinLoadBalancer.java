@@ -14,9 +14,12 @@ import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 
 /**
- * HAProxy's {@code balance roundrobin}: each request takes the next available server of
- * the pool, cycling strictly in configuration order, and skipping servers that are DOWN,
- * ejected, or already failed this request. Lock-free; the responses are built once.
+ * HAProxy's {@code balance roundrobin} with weights: each request takes the next server
+ * of the pool's {@link Rotation} order (smooth weighted round robin; strict round robin
+ * in configuration order when the weights are equal), skipping servers that are DOWN,
+ * ejected, or already failed this request. Servers the operator took out of rotation
+ * (DRAIN, MAINT, weight 0) are not in the order at all. Lock-free; the responses are
+ * built once.
  */
 final class RoundRobinLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
@@ -24,12 +27,15 @@ final class RoundRobinLoadBalancer implements ReactorServiceInstanceLoadBalancer
 
 	private final List<PoolServer> servers;
 
+	private final @Nullable Rotation rotation;
+
 	private final List<Mono<Response<ServiceInstance>>> choices;
 
 	private final AtomicInteger next = new AtomicInteger();
 
 	RoundRobinLoadBalancer(@Nullable Pool pool) {
 		this.servers = (pool != null) ? pool.servers() : List.of();
+		this.rotation = (pool != null) ? pool.rotation() : null;
 		this.choices = this.servers.stream()
 			.map((server) -> Mono.<Response<ServiceInstance>>just(new DefaultResponse(server)))
 			.toList();
@@ -37,41 +43,41 @@ final class RoundRobinLoadBalancer implements ReactorServiceInstanceLoadBalancer
 
 	@Override
 	public Mono<Response<ServiceInstance>> choose(Request request) {
-		int size = this.servers.size();
-		if (size == 0) {
+		if (this.rotation == null) {
+			return NONE;
+		}
+		int[] order = this.rotation.order();
+		int turns = order.length;
+		if (turns == 0) {
+			// Every server is drained, in maintenance or weighted 0: the operator's call.
 			return NONE;
 		}
 		FailedServers failed = FailedServers.of(request);
 		// floorMod keeps the index valid once the counter wraps past Integer.MAX_VALUE.
-		int start = Math.floorMod(this.next.getAndIncrement(), size);
+		int start = Math.floorMod(this.next.getAndIncrement(), turns);
 		long now = System.nanoTime();
-		for (int i = 0; i < size; i++) {
-			int index = (start + i) % size;
+		for (int i = 0; i < turns; i++) {
+			int index = order[(start + i) % turns];
 			PoolServer server = this.servers.get(index);
 			if (server.state().isAvailable(now) && (failed == null || !failed.contains(server))) {
-				return chosen(index);
+				return this.choices.get(index);
 			}
 		}
-		// Every UP server is ejected: trying one beats refusing the request (Envoy's
-		// panic
-		// mode); a server DOWN by active checks is never tried.
+		// Every UP server in rotation is ejected: trying one beats refusing the request
+		// (Envoy's panic mode). A server DOWN by active checks is never tried, nor one
+		// the operator took out of rotation: panic mode overrides health, not the
+		// operator. One pass over the servers, not the weighted order, bounds the cost.
+		int size = this.servers.size();
+		int first = order[start];
 		for (int i = 0; i < size; i++) {
-			int index = (start + i) % size;
+			int index = (first + i) % size;
 			PoolServer server = this.servers.get(index);
-			if (server.state().isUp() && (failed == null || !failed.contains(server))) {
-				return chosen(index);
+			ServerState state = server.state();
+			if (state.isUp() && state.isInRotation() && (failed == null || !failed.contains(server))) {
+				return this.choices.get(index);
 			}
 		}
 		return NONE;
-	}
-
-	/**
-	 * The request goes to the server at {@code index}: it counts as in flight there until
-	 * PoolRetryFilter gives up on it, or the exchange ends.
-	 */
-	private Mono<Response<ServiceInstance>> chosen(int index) {
-		this.servers.get(index).traffic().started();
-		return this.choices.get(index);
 	}
 
 }

@@ -6,10 +6,12 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What Junction knows of one server's health, read by the load balancer on every request
- * and written by the health checks. Lock-free: every field is volatile or atomic, and
- * each transition is written by one checker at a time (active checks run one at a time
- * per server; ejection is decided under {@link #recordError()}'s atomic count).
+ * What Junction knows of one server's health, and what the operator set for it (admin
+ * state and weight), read by the load balancer on every request and written by the health
+ * checks and by {@link Rotation}. Lock-free: every field is volatile or atomic, and each
+ * transition is written by one checker at a time (active checks run one at a time per
+ * server; ejection is decided under {@link #recordError()}'s atomic count; admin changes
+ * under the pool's {@link Rotation}).
  */
 public final class ServerState {
 
@@ -26,6 +28,14 @@ public final class ServerState {
 
 	private volatile long lastCheckNanos = -1;
 
+	private volatile AdminState adminState = AdminState.READY;
+
+	private volatile int weight;
+
+	// Set when the server leaves MAINT in a checked pool: its health is unknown until
+	// the next check, which alone may bring it UP.
+	private volatile boolean checkPending;
+
 	private final AtomicInteger consecutiveErrors = new AtomicInteger();
 
 	private final LongAdder checksFailed = new LongAdder();
@@ -36,7 +46,8 @@ public final class ServerState {
 
 	private final LongAdder redispatches = new LongAdder();
 
-	ServerState() {
+	ServerState(int weight) {
+		this.weight = weight;
 	}
 
 	/** Whether active checks hold the server UP. */
@@ -49,13 +60,67 @@ public final class ServerState {
 		return this.ejected && nanoTime - this.ejectedUntilNanos < 0;
 	}
 
+	/**
+	 * The server's health at {@code nanoTime} in one word: DOWN, EJECTED or UP, whatever
+	 * its admin state.
+	 */
+	public String status(long nanoTime) {
+		return !this.up ? "DOWN" : isEjected(nanoTime) ? "EJECTED" : "UP";
+	}
+
 	/** Whether the server may take new requests at {@code nanoTime}. */
 	public boolean isAvailable(long nanoTime) {
-		return this.up && !isEjected(nanoTime);
+		return this.up && !isEjected(nanoTime) && isInRotation();
+	}
+
+	/**
+	 * Whether the operator lets the server take new requests: {@link AdminState#READY}
+	 * with a weight above 0. Even panic mode never picks a server that is not.
+	 */
+	public boolean isInRotation() {
+		return this.adminState == AdminState.READY && this.weight > 0;
+	}
+
+	/** What the operator lets the server do; READY unless changed at run time. */
+	public AdminState adminState() {
+		return this.adminState;
+	}
+
+	/** The server's share of new requests against the others of its pool, 0 to 256. */
+	public int weight() {
+		return this.weight;
+	}
+
+	/**
+	 * Whether the server left MAINT and waits for one passed check to be UP again.
+	 */
+	public boolean isCheckPending() {
+		return this.checkPending;
+	}
+
+	void setAdminState(AdminState adminState) {
+		this.adminState = adminState;
+	}
+
+	void setWeight(int weight) {
+		this.weight = weight;
+	}
+
+	/**
+	 * Holds the server DOWN until its next active check: it left MAINT, in which it was
+	 * not checked.
+	 */
+	void awaitCheck() {
+		this.checkPending = true;
+		if (this.up) {
+			this.up = false;
+			this.lastChangeMillis = System.currentTimeMillis();
+		}
 	}
 
 	/** Marks the server UP; returns whether it was DOWN. */
 	public boolean markUp() {
+		this.checkPending = false;
 		if (this.up) {
 			return false;
 		}
@@ -102,6 +167,7 @@ public final class ServerState {
 
 	/** Counts a failed active check. */
 	public void recordCheckFailure(String reason) {
+		this.checkPending = false;
 		this.lastFailure = reason;
 		this.checksFailed.increment();
 	}

@@ -1,14 +1,18 @@
 package io.junction.routing;
 
+import java.util.List;
+
 import io.junction.pools.BackendPools;
+import reactor.netty.http.client.HttpClient;
 import io.junction.pools.PoolsAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.route.RouteDefinitionLocator;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -50,15 +54,17 @@ public class RoutingAutoConfiguration {
 		return new RouteConfigurationValidator(gateway, pools);
 	}
 
+	// Replaces Gateway's routing filter and its companion that writes the response, both
+	// turned off in application.yml (global-filter.netty-routing.enabled: false).
 	@Bean
-	XForwardedRequestHeadersFilter xForwardedRequestHeadersFilter(RoutingProperties properties) {
-		return new XForwardedRequestHeadersFilter(properties.getTrustedProxies());
+	ProxyRoutingFilter proxyRoutingFilter(HttpClient httpClient, HttpClientProperties properties,
+			RoutingProperties routing) {
+		return new ProxyRoutingFilter(httpClient, properties, routing);
 	}
 
 	@Bean
-	@ConditionalOnProperty(prefix = RoutingProperties.PREFIX, name = "preserve-host", matchIfMissing = true)
-	PreserveHostFilter preserveHostFilter() {
-		return new PreserveHostFilter();
+	NettyWriteResponseFilter proxyWriteResponseFilter(GatewayProperties gateway) {
+		return new NettyWriteResponseFilter(gateway.getStreamingMediaTypes(), ProxyRoutingFilter.provider(List.of()));
 	}
 
 	// Ahead of Spring Boot's handler (order -1), which would render a JSON or HTML page.

@@ -1,8 +1,6 @@
 package io.junction.deployment;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +16,7 @@ import java.util.List;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import io.junction.Ports;
 import io.junction.TestAppServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -111,8 +110,8 @@ class ContainerImageTests {
 				millisSince(started));
 
 		app = TestAppServer.start("app01");
-		port = freePort();
-		int managementPort = freePort();
+		port = Ports.free();
+		int managementPort = Ports.free();
 		junction = new GenericContainer<>(DockerImageName.parse(image)).withNetworkMode("host")
 			.withFileSystemBind(routesFile(app).toString(), "/config/junction.yml", BindMode.READ_ONLY)
 			.withCommand("--spring.config.additional-location=file:/config/junction.yml", "--server.port=" + port,
@@ -262,12 +261,6 @@ class ContainerImageTests {
 		Files.setPosixFilePermissions(configDir, PosixFilePermissions.fromString("rwxr-xr-x"));
 		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 		return file;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 	private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

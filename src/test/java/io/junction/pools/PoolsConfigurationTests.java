@@ -135,6 +135,17 @@ class PoolsConfigurationTests {
 	}
 
 	@Test
+	void weightOutsideZeroTo256IsRefused() {
+		assertThat(Startup.refusal(FOO + ".servers[0].name=app01", FOO + ".servers[0].url=http://127.0.0.1:19001",
+				FOO + ".servers[0].weight=257"))
+			.hasMessage(FOO + ".servers[0].weight: 257 must be from 0 to 256 (0 sends the server no new requests)");
+		assertThat(Startup
+			.refusal(FOO + ".servers[0].name=app01", FOO + ".servers[0].url=http://127.0.0.1:19001",
+					FOO + ".servers[0].weight=-1")
+			.getKey()).isEqualTo(FOO + ".servers[0].weight");
+	}
+
+	@Test
 	void refusalIsReportedOnOneLineWithoutAStackTrace(CapturedOutput output) {
 		Startup.refusal(FOO + ".servers=");
 		assertThat(output.getOut())

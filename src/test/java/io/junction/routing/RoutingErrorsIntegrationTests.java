@@ -1,8 +1,6 @@
 package io.junction.routing;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-
+import io.junction.Ports;
 import io.junction.TestAppServer;
 import io.junction.TestAppServer.Behaviour;
 import org.junit.jupiter.api.AfterAll;
@@ -47,8 +45,8 @@ class RoutingErrorsIntegrationTests {
 	WebTestClient client;
 
 	@DynamicPropertySource
-	static void pools(DynamicPropertyRegistry registry) throws IOException {
-		int closedPort = closedPort();
+	static void pools(DynamicPropertyRegistry registry) {
+		int closedPort = Ports.free();
 		registry.add("junction.backends.refused.servers[0].name", () -> "app01");
 		registry.add("junction.backends.refused.servers[0].url", () -> "http://127.0.0.1:" + closedPort);
 		registry.add("junction.backends.slow.servers[0].name", slow::name);
@@ -108,12 +106,6 @@ class RoutingErrorsIntegrationTests {
 			.getResponseBody();
 		assertThat(body).doesNotContain("<html", "Exception", "127.0.0.1");
 		return body;
-	}
-
-	private static int closedPort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

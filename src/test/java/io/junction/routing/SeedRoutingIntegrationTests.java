@@ -1,5 +1,6 @@
 package io.junction.routing;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +26,18 @@ class SeedRoutingIntegrationTests extends SeedGatewayTests {
 	void fooPathReachesFooPoolWithPrefixRemovedAndQueryKept() {
 		Received received = get("/services/foo/v1/something?x=1", SeedApps.FOO);
 		assertThat(received.uri()).isEqualTo("/something?x=1");
+	}
+
+	@Test
+	void percentEncodedPathAndQueryReachTheAppAsSent() {
+		this.traffic.get()
+			.uri(URI.create(
+					"http://127.0.0.1:" + this.trafficPort + "/services/foo/v1/a%20b/c%2Fd;v=1?q=%26x%3D1&r=%C3%A9"))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		Received received = TestAppServer.takeFromOne(SeedApps.FOO);
+		assertThat(received.uri()).isEqualTo("/a%20b/c%2Fd;v=1?q=%26x%3D1&r=%C3%A9");
 	}
 
 	@Test
@@ -146,6 +159,45 @@ class SeedRoutingIntegrationTests extends SeedGatewayTests {
 		assertThat(received.headers().getFirst("X-Forwarded-Proto")).isEqualTo("https");
 		assertThat(received.headers().getFirst("X-Forwarded-Port")).isEqualTo("443");
 		assertThat(received.headers().getFirst("X-Forwarded-Host")).isEqualTo("shop.example.com");
+	}
+
+	@Test
+	void hopByHopHeadersAreNotPassedOnEitherWay() {
+		this.traffic.get()
+			.uri("/services/foo/v1/hop")
+			.header("Connection", "keep-alive, X-Per-Hop")
+			.header("X-Per-Hop", "1")
+			.header("Keep-Alive", "timeout=5")
+			.header("Proxy-Authorization", "Basic am9lOnNlY3JldA==")
+			.header("X-End-To-End", "1")
+			.header(TestAppServer.RESPOND_WITH_HEADER, "Connection: X-Reply-Per-Hop", "X-Reply-Per-Hop: 1",
+					"Proxy-Authenticate: Basic", "X-Reply-End-To-End: 1")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals("X-Reply-End-To-End", "1")
+			.expectHeader()
+			.doesNotExist("X-Reply-Per-Hop")
+			.expectHeader()
+			.doesNotExist("Proxy-Authenticate");
+		Received received = TestAppServer.takeFromOne(SeedApps.ALL);
+		assertThat(received.headers().getFirst("X-End-To-End")).isEqualTo("1");
+		assertThat(received.headers().headerNames()).doesNotContain("X-Per-Hop", "Keep-Alive", "Proxy-Authorization");
+	}
+
+	@Test
+	void forwardingHeadersJunctionDoesNotVouchForAreDropped() {
+		this.traffic.get()
+			.uri("/services/foo/v1/xf")
+			.header("Forwarded", "for=198.51.100.1")
+			.header("X-Forwarded-Prefix", "/admin")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		Received received = TestAppServer.takeFromOne(SeedApps.ALL);
+		assertThat(received.headers().headerNames()).doesNotContain("Forwarded", "X-Forwarded-Prefix");
+		assertThat(received.headers().getFirst("X-Forwarded-For")).isEqualTo("127.0.0.1");
 	}
 
 	private Received get(String uri, List<TestAppServer> expectedPool) {

@@ -1,0 +1,58 @@
+package io.junction.accesslog;
+
+/**
+ * Who ended a request and why: a readable take on HAProxy's two-letter termination state.
+ */
+enum Termination {
+
+	/** The response reached the client, whatever its status (HAProxy {@code --}). */
+	OK("ok"),
+
+	/**
+	 * The client closed the connection before the response was complete (HAProxy
+	 * {@code CD}, {@code CH}).
+	 */
+	CLIENT_ABORT("client-abort"),
+
+	/** No route matches the request: 404 (HAProxy has none; a missing backend). */
+	NO_ROUTE("no-route"),
+
+	/**
+	 * No server of the pool could take the request, every one DOWN: 503 (HAProxy
+	 * {@code SC} with no server, {@code <NOSRV>}).
+	 */
+	NO_SERVER("no-server"),
+
+	/**
+	 * The connection to the last server tried could not be opened: 503 (HAProxy
+	 * {@code SC}).
+	 */
+	CONNECT_FAILED("connect-failed"),
+
+	/**
+	 * The server did not send its response headers within the response timeout: 504
+	 * (HAProxy {@code sH}).
+	 */
+	SERVER_TIMEOUT("server-timeout"),
+
+	/**
+	 * The server closed or reset the connection before or while answering: 502, or a cut
+	 * response (HAProxy {@code SH}, {@code SD}).
+	 */
+	SERVER_ERROR("server-error"),
+
+	/** Junction itself failed: 500 (HAProxy {@code I}, internal error). */
+	INTERNAL_ERROR("internal-error");
+
+	private final String label;
+
+	Termination(String label) {
+		this.label = label;
+	}
+
+	/** The word written in the access log. */
+	String label() {
+		return this.label;
+	}
+
+}

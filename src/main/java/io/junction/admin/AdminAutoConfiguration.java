@@ -1,0 +1,22 @@
+package io.junction.admin;
+
+import io.junction.pools.BackendPools;
+import io.junction.pools.PoolsAutoConfiguration;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/** The {@code servers} endpoint, when exposed. */
+@AutoConfiguration(after = PoolsAutoConfiguration.class)
+@EnableConfigurationProperties(AdminProperties.class)
+public class AdminAutoConfiguration {
+
+	@Bean
+	@ConditionalOnAvailableEndpoint
+	ServersEndpoint serversEndpoint(BackendPools pools, AdminProperties properties) {
+		return new ServersEndpoint(pools, properties);
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.junction.observability;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.junction.pools.BackendPools;
+import io.junction.pools.Pool;
+import io.junction.pools.PoolServer;
+import io.junction.pools.ServerState;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the stats page shows: every pool and server with its state and counters, read at
+ * one moment. Rendered as JSON for the page's script.
+ *
+ * @param pools the pools in configuration order
+ * @param time when the figures were read, in epoch milliseconds
+ */
+record PoolStats(List<PoolRow> pools, long time) {
+
+	static PoolStats read(BackendPools backendPools) {
+		long now = System.nanoTime();
+		long wallClock = System.currentTimeMillis();
+		List<PoolRow> pools = new ArrayList<>();
+		for (Pool pool : backendPools.all()) {
+			List<ServerRow> servers = new ArrayList<>();
+			for (PoolServer server : pool.servers()) {
+				servers.add(ServerRow.of(server, now, wallClock));
+			}
+			pools.add(new PoolRow(pool.name(), pool.availableCount(now), servers));
+		}
+		return new PoolStats(pools, wallClock);
+	}
+
+	/**
+	 * One pool.
+	 *
+	 * @param name the pool's name
+	 * @param available how many servers take new requests
+	 * @param servers the pool's servers in configuration order
+	 */
+	record PoolRow(String name, int available, List<ServerRow> servers) {
+	}
+
+	/**
+	 * One server.
+	 *
+	 * @param name the server's name in its pool
+	 * @param url the server's URL
+	 * @param state UP, DOWN (active checks) or EJECTED (passive checks)
+	 * @param admin READY, DRAIN or MAINT, as the operator set it
+	 * @param weight the server's share of new requests, 0 to 256
+	 * @param sinceChangeMillis how long the server has been in its state
+	 * @param lastFailure why the last check or request failed, or null if none has
+	 * @param checksFailed how many active checks failed
+	 * @param ejections how many times passive checks took it out of rotation
+	 * @param retries requests it failed once sent, that were retried elsewhere
+	 * @param redispatches requests whose connection it refused, sent elsewhere
+	 */
+	record ServerRow(String name, String url, String state, String admin, int weight, long sinceChangeMillis,
+			@Nullable String lastFailure, long checksFailed, long ejections, long retries, long redispatches) {
+
+		static ServerRow of(PoolServer server, long now, long wallClock) {
+			ServerState state = server.state();
+			return new ServerRow(server.getName(), server.getUri().toString(), state.status(now),
+					state.adminState().name(), state.weight(), Math.max(0, wallClock - state.lastChangeMillis()),
+					state.lastFailure(), state.checksFailed(), state.ejections(), state.retries(),
+					state.redispatches());
+		}
+
+	}
+
+}

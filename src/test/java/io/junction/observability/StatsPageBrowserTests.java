@@ -1,0 +1,113 @@
+package io.junction.observability;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.junction.Clients;
+import io.junction.RunningJunction;
+import io.junction.Startup;
+import io.junction.TestAppServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The stats page in a real headless browser (Debian's Chromium, driven by Selenium): it
+ * lists every pool and server, and a server killed while the page is open turns DOWN on
+ * it without a reload. Skipped, with the reason, where Chromium or its driver is absent;
+ * {@code .ci/run} installs both.
+ */
+class StatsPageBrowserTests {
+
+	private static final File CHROMIUM = new File("/usr/bin/chromium");
+
+	private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+	@TempDir
+	static Path profile;
+
+	private static ChromeDriver browser;
+
+	private final List<TestAppServer> app = List.of(TestAppServer.start("app01"), TestAppServer.start("app02"));
+
+	private final List<TestAppServer> website = List.of(TestAppServer.start("web01"));
+
+	@BeforeAll
+	static void startBrowser() {
+		assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+				"needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
+			.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+					"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+					"--user-data-dir=" + profile, "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1");
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).build();
+		browser = new ChromeDriver(service, options);
+	}
+
+	@AfterAll
+	static void stopBrowser() {
+		if (browser != null) {
+			browser.quit();
+		}
+	}
+
+	@AfterEach
+	void stopServers() {
+		this.app.forEach(TestAppServer::close);
+		this.website.forEach(TestAppServer::close);
+	}
+
+	@Test
+	void pageListsEveryServerAndShowsAKilledServerDownWithoutAReload() {
+		try (RunningJunction junction = Startup.junction(Map.of("app", this.app, "website", this.website),
+				"spring.cloud.gateway.server.webflux.routes[0].id=app",
+				"spring.cloud.gateway.server.webflux.routes[0].uri=lb://app",
+				"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/app/**",
+				"spring.cloud.gateway.server.webflux.routes[1].id=website",
+				"spring.cloud.gateway.server.webflux.routes[1].uri=lb://website",
+				"spring.cloud.gateway.server.webflux.routes[1].predicates[0]=Path=/**",
+				"junction.backends.app.health-check.interval=300ms",
+				"junction.backends.app.health-check.timeout=100ms")) {
+			Clients.okBody(junction.traffic(), "/app/hello");
+			browser.get("http://127.0.0.1:" + junction.managementPort() + "/junction");
+			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+
+			wait.until((page) -> state("app/app01") != null);
+			assertThat(state("app/app01")).isEqualTo("UP");
+			assertThat(state("app/app02")).isEqualTo("UP");
+			assertThat(state("website/web01")).isEqualTo("UP");
+			Object marker = browser.executeScript("return window.junctionTestMarker = 'same page';");
+
+			this.app.get(1).kill();
+			wait.until((page) -> "DOWN".equals(state("app/app02")));
+
+			assertThat(state("app/app01")).isEqualTo("UP");
+			assertThat(browser.executeScript("return window.junctionTestMarker;")).as("no reload").isEqualTo(marker);
+			assertThat(row("app/app02").getText()).contains("connection refused");
+		}
+	}
+
+	private static String state(String server) {
+		List<WebElement> rows = browser.findElements(By.cssSelector("tr[data-server='" + server + "']"));
+		return rows.isEmpty() ? null : rows.get(0).findElement(By.cssSelector("td.state")).getText();
+	}
+
+	private static WebElement row(String server) {
+		return browser.findElement(By.cssSelector("tr[data-server='" + server + "']"));
+	}
+
+}

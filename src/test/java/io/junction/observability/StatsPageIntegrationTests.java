@@ -1,0 +1,110 @@
+package io.junction.observability;
+
+import java.util.List;
+import java.util.Map;
+
+import io.junction.RunningJunction;
+import io.junction.Startup;
+import io.junction.TestAppServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.MediaType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The stats page and its figures are served on the management port, and only there.
+ * ({@link StatsPageBrowserTests} shows the page at work in a browser.)
+ */
+class StatsPageIntegrationTests {
+
+	private final List<TestAppServer> website = List.of(TestAppServer.start("web01"), TestAppServer.start("web02"));
+
+	@AfterEach
+	void stopServers() {
+		this.website.forEach(TestAppServer::close);
+	}
+
+	@Test
+	void managementPortServesThePageAndTheFiguresOfEveryServer() {
+		try (RunningJunction junction = Startup.junction(Map.of("website", this.website),
+				Startup.routeEverythingTo("website").toArray(String[]::new))) {
+			junction.management()
+				.get()
+				.uri("/junction")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectHeader()
+				.contentTypeCompatibleWith(MediaType.TEXT_HTML)
+				.expectBody(String.class)
+				.value((page) -> assertThat(page).contains("<title>Junction stats</title>", "junction/stats"));
+			junction.management()
+				.get()
+				.uri("/junction/stats")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.pools[0].name")
+				.isEqualTo("website")
+				.jsonPath("$.pools[0].available")
+				.isEqualTo(2)
+				.jsonPath("$.pools[0].servers[*].name")
+				.isEqualTo(List.of("web01", "web02"))
+				.jsonPath("$.pools[0].servers[0].state")
+				.isEqualTo("UP")
+				.jsonPath("$.pools[0].servers[0].url")
+				.isEqualTo(this.website.get(0).url())
+				.jsonPath("$.pools[0].servers[0].admin")
+				.isEqualTo("READY")
+				.jsonPath("$.pools[0].servers[0].weight")
+				.isEqualTo(1);
+		}
+	}
+
+	@Test
+	void operatorsChangesShowInTheFigures() {
+		try (RunningJunction junction = Startup.junction(Map.of("website", this.website),
+				Startup.routeEverythingTo("website").get(0), Startup.routeEverythingTo("website").get(1),
+				Startup.routeEverythingTo("website").get(2), "junction.admin.enabled=true")) {
+			junction.management()
+				.post()
+				.uri("/actuator/servers/website/web02?state=drain&weight=7")
+				.contentType(MediaType.APPLICATION_JSON)
+				.exchange()
+				.expectStatus()
+				.isOk();
+			junction.management()
+				.get()
+				.uri("/junction/stats")
+				.exchange()
+				.expectBody()
+				.jsonPath("$.pools[0].available")
+				.isEqualTo(1)
+				.jsonPath("$.pools[0].servers[1].admin")
+				.isEqualTo("DRAIN")
+				.jsonPath("$.pools[0].servers[1].weight")
+				.isEqualTo(7);
+		}
+	}
+
+	@Test
+	void trafficPortRoutesThePagesPathsLikeAnyOther() {
+		try (RunningJunction junction = Startup.junction(Map.of("website", this.website),
+				Startup.routeEverythingTo("website").toArray(String[]::new))) {
+			for (String path : new String[] { "/junction", "/junction/stats" }) {
+				junction.traffic()
+					.get()
+					.uri(path)
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody(String.class)
+					.value((body) -> assertThat(body).isIn("web01", "web02"));
+			}
+		}
+	}
+
+}
