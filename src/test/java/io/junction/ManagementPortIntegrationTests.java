@@ -42,11 +42,11 @@ class ManagementPortIntegrationTests extends SeedGatewayTests {
 	}
 
 	@Test
-	void prometheusHasGatewayRequestMetricsTaggedByRouteId() {
+	void prometheusHasRequestMetricsTaggedByRoute() {
 		this.traffic.get().uri("/services/bar/v1/metered").exchange().expectStatus().isOk();
 		String scrape = Clients.okBody(this.management, "/actuator/prometheus");
-		assertThat(scrape)
-			.containsPattern("spring_cloud_gateway_requests_seconds_count\\{[^}]*routeId=\"services-bar-v1\"");
+		assertThat(scrape).containsPattern("junction_route_requests_total\\{route=\"services-bar-v1\"} [1-9]")
+			.containsPattern("junction_route_request_duration_seconds_count\\{route=\"services-bar-v1\"} [1-9]");
 	}
 
 }

@@ -131,8 +131,8 @@ final class ActiveHealthChecker implements SmartLifecycle {
 		}
 
 		/**
-		 * Checks once, unless the server is in MAINT: then nothing reaches it, and the
-		 * counts start again once it leaves.
+		 * Checks once and records how long it took, unless the server is in MAINT: then
+		 * nothing reaches it, and the counts start again once it leaves.
 		 */
 		private Mono<String> probeUnlessInMaintenance() {
 			if (this.server.state().adminState() == AdminState.MAINT) {
@@ -140,7 +140,8 @@ final class ActiveHealthChecker implements SmartLifecycle {
 				this.failedInARow = 0;
 				return Mono.empty();
 			}
-			return probe();
+			long started = System.nanoTime();
+			return probe().doOnNext((outcome) -> this.server.state().recordCheckDuration(System.nanoTime() - started));
 		}
 
 		/** Checks once; emits {@link #PASSED} or why the check failed. */

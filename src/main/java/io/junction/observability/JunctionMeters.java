@@ -1,8 +1,9 @@
 package io.junction.observability;
 
 /**
- * Every meter Junction registers, with its Prometheus name. All are tagged with
- * {@code pool} and {@code server}.
+ * Every meter Junction registers, with its Prometheus name. Server meters are tagged with
+ * {@code pool} and {@code server}, route meters with {@code route}; responses also with
+ * {@code code} ({@code 1xx} to {@code 5xx}, or {@code other}).
  */
 public enum JunctionMeters {
 
@@ -24,8 +25,47 @@ public enum JunctionMeters {
 	/** {@code junction_server_weight}: the server's weight, 0 to 256. */
 	SERVER_WEIGHT("junction.server.weight", "Weight of the server in its pool's round robin, 0 to 256"),
 
+	/** {@code junction_server_current_requests}: requests in flight now. */
+	SERVER_CURRENT_REQUESTS("junction.server.current.requests", "Requests sent to the server and not yet over"),
+
+	/** {@code junction_server_max_requests}: the most requests in flight at once. */
+	SERVER_MAX_REQUESTS("junction.server.max.requests", "The most requests in flight at once since start"),
+
+	/** {@code junction_server_requests_total}: requests sent, retried ones included. */
+	SERVER_REQUESTS("junction.server.requests", "Requests sent to the server, each attempt counted"),
+
+	/** {@code junction_server_responses_total}: responses by status class. */
+	SERVER_RESPONSES("junction.server.responses", "Responses of the server by status class"),
+
+	/** {@code junction_server_connection_errors_total}: connections not opened. */
+	SERVER_CONNECTION_ERRORS("junction.server.connection.errors",
+			"Attempts whose connection to the server could not be opened"),
+
+	/** {@code junction_server_response_errors_total}: sent, but no response. */
+	SERVER_RESPONSE_ERRORS("junction.server.response.errors",
+			"Requests sent that got no response: timeout, or connection closed or reset"),
+
+	/** {@code junction_server_request_bytes_total}: bytes written to the server. */
+	SERVER_REQUEST_BYTES("junction.server.request", "Bytes written to the server, headers included"),
+
+	/** {@code junction_server_response_bytes_total}: bytes read from the server. */
+	SERVER_RESPONSE_BYTES("junction.server.response", "Bytes read from the server, headers included"),
+
+	/** {@code junction_server_response_time_seconds}: time to the response headers. */
+	SERVER_RESPONSE_TIME("junction.server.response.time", "Time from sending a request to the response headers"),
+
 	/** {@code junction_server_check_failures_total}: failed active checks. */
 	SERVER_CHECK_FAILURES("junction.server.check.failures", "Failed active health checks"),
+
+	/** {@code junction_server_check_duration_seconds}: the last active check's time. */
+	SERVER_CHECK_DURATION("junction.server.check.duration", "How long the last active health check took"),
+
+	/**
+	 * {@code junction_server_last_change_timestamp_seconds}: when the server last went
+	 * UP, DOWN or ejected.
+	 */
+	SERVER_LAST_CHANGE("junction.server.last.change.timestamp",
+			"When the server last went UP, DOWN or was ejected, in seconds since the epoch"),
 
 	/** {@code junction_server_ejections_total}: ejections by passive checks. */
 	SERVER_EJECTIONS("junction.server.ejections", "Times passive checks ejected the server"),
@@ -41,7 +81,19 @@ public enum JunctionMeters {
 	 * connection.
 	 */
 	SERVER_REDISPATCHES("junction.server.redispatches",
-			"Requests sent to another server after this one could not be connected to");
+			"Requests sent to another server after this one could not be connected to"),
+
+	/** {@code junction_route_requests_total}: requests the route handled. */
+	ROUTE_REQUESTS("junction.route.requests", "Requests the route handled"),
+
+	/** {@code junction_route_responses_total}: responses to clients by status class. */
+	ROUTE_RESPONSES("junction.route.responses", "Responses of the route to clients by status class"),
+
+	/** {@code junction_route_errors_total}: requests answered with a 5xx. */
+	ROUTE_ERRORS("junction.route.errors", "Requests of the route answered with a 5xx, the server's or Junction's own"),
+
+	/** {@code junction_route_request_duration_seconds}: time to the response's end. */
+	ROUTE_REQUEST_DURATION("junction.route.request.duration", "Time from routing a request to the end of its response");
 
 	private final String name;
 

@@ -1,18 +1,29 @@
 package io.junction.observability;
 
+import java.util.List;
+
 import io.junction.pools.BackendPools;
 import io.junction.pools.PoolsAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.annotation.Bean;
 
-/** Junction's meters. */
+/** Junction's meters: per pool and server, and per route. */
 @AutoConfiguration(after = PoolsAutoConfiguration.class)
 public class ObservabilityAutoConfiguration {
 
 	@Bean
 	PoolMeters poolMeters(BackendPools pools) {
 		return new PoolMeters(pools);
+	}
+
+	@Bean
+	RouteMetricsFilter routeMetricsFilter(MeterRegistry registry, GatewayProperties gateway) {
+		List<String> routeIds = gateway.getRoutes().stream().map(RouteDefinition::getId).toList();
+		return new RouteMetricsFilter(registry, routeIds);
 	}
 
 }

@@ -61,6 +61,10 @@ final class PoolLoadBalancerFilter implements GlobalFilter, Ordered {
 			if (!(response.getServer() instanceof PoolServer server)) {
 				return Mono.error(NotFoundException.create(false, "Unable to find instance for " + pool));
 			}
+			// In flight on the server until PoolRetryFilter gives up on this attempt, or
+			// the exchange ends (RouteMetricsFilter): both find it in the attribute
+			// below.
+			server.traffic().started();
 			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, urlOn(server, request));
 			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR, response);
 			return chain.filter(exchange);

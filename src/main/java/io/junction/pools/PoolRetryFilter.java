@@ -85,6 +85,7 @@ final class PoolRetryFilter implements GlobalFilter, org.springframework.core.Or
 	}
 
 	private Mono<Void> attempt(Attempts attempts) {
+		attempts.startedNanos = System.nanoTime();
 		return attempts.chain.filter(attempts.exchange)
 			.then(Mono.just(ANSWERED))
 			.onErrorResume(Mono::just)
@@ -99,6 +100,7 @@ final class PoolRetryFilter implements GlobalFilter, org.springframework.core.Or
 		}
 		HttpStatusCode status = attempts.exchange.getResponse().getStatusCode();
 		int code = (status != null) ? status.value() : 200;
+		server.traffic().responded(code, System.nanoTime() - attempts.startedNanos);
 		this.observer.responded(attempts.pool, server, code);
 		RetryPolicy.RetryOn condition = switch (code) {
 			case 502 -> RetryPolicy.RetryOn.STATUS_502;
@@ -123,6 +125,12 @@ final class PoolRetryFilter implements GlobalFilter, org.springframework.core.Or
 		RetryPolicy.RetryOn condition = classify(error);
 		if (server == null || condition == null) {
 			return Mono.error(error);
+		}
+		if (condition == RetryPolicy.RetryOn.CONN_FAILURE) {
+			server.traffic().connectionFailed();
+		}
+		else {
+			server.traffic().responseFailed();
 		}
 		this.observer.failed(attempts.pool, server, reason(error, condition));
 		if (!mayRetry(attempts, server, condition)) {
@@ -162,6 +170,8 @@ final class PoolRetryFilter implements GlobalFilter, org.springframework.core.Or
 	private Mono<Void> retry(Attempts attempts, PoolServer failedServer, boolean redispatch) {
 		attempts.failed.add(failedServer);
 		failedServer.state().recordRetry(redispatch);
+		// The failed attempt is over; the exchange's end closes only the last one.
+		failedServer.traffic().ended();
 		ServerWebExchange exchange = attempts.exchange;
 		exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_ALREADY_ROUTED_ATTR);
 		exchange.getAttributes().remove(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
@@ -239,6 +249,9 @@ final class PoolRetryFilter implements GlobalFilter, org.springframework.core.Or
 		final @Nullable ReplayableBodyRequest replayable;
 
 		final FailedServers failed;
+
+		/** When the current attempt started, as a nanoTime. */
+		long startedNanos;
 
 		/** The error of the last attempt that was retried. */
 		@Nullable Throwable lastError;

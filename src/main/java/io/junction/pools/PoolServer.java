@@ -23,6 +23,8 @@ public final class PoolServer implements ServiceInstance {
 
 	private final ServerState state;
 
+	private final ServerTraffic traffic = new ServerTraffic();
+
 	PoolServer(String pool, String name, URI uri, int weight) {
 		this.pool = pool;
 		this.name = name;
@@ -40,6 +42,11 @@ public final class PoolServer implements ServiceInstance {
 	/** What Junction knows of the server's health, and its admin state and weight. */
 	public ServerState state() {
 		return this.state;
+	}
+
+	/** What the server has been sent and answered. */
+	public ServerTraffic traffic() {
+		return this.traffic;
 	}
 
 	/** The server's name in its pool. */

@@ -33,6 +33,11 @@ public class PoolsAutoConfiguration {
 		return new PoolRetryFilter(pools, observer);
 	}
 
+	@Bean
+	ServerBytesCounter serverBytesCounter(BackendPools pools) {
+		return new ServerBytesCounter(pools);
+	}
+
 	// Replaces Gateway's load balancer filter, turned off in application.yml
 	// (global-filter.reactive-load-balancer-client.enabled: false).
 	@Bean

@@ -26,6 +26,8 @@ public final class ServerState {
 
 	private volatile long lastChangeMillis = System.currentTimeMillis();
 
+	private volatile long lastCheckNanos = -1;
+
 	private volatile AdminState adminState = AdminState.READY;
 
 	private volatile int weight;
@@ -168,6 +170,16 @@ public final class ServerState {
 		this.checkPending = false;
 		this.lastFailure = reason;
 		this.checksFailed.increment();
+	}
+
+	/** Records how long the last active check took, passed or failed. */
+	public void recordCheckDuration(long nanos) {
+		this.lastCheckNanos = nanos;
+	}
+
+	/** How long the last active check took, in nanoseconds, or -1 before the first. */
+	public long lastCheckNanos() {
+		return this.lastCheckNanos;
 	}
 
 	/** Counts a request tried again on another server after this one failed it. */

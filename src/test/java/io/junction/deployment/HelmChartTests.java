@@ -299,6 +299,37 @@ class HelmChartTests {
 	}
 
 	@Test
+	void grafanaDashboardIsAbsentByDefault() {
+		assertThat(render(UnaryOperator.identity()).kind("ConfigMap")).extracting((map) -> get(map, "metadata", "name"))
+			.containsExactly("junction");
+	}
+
+	@Test
+	void grafanaDashboardConfigMapCarriesTheDashboardAndTheSidecarLabelWhenEnabled() throws IOException {
+		Manifests manifests = render((helm) -> helm.withValuesFile(CHART.resolve("ci/servicemonitor-values.yaml")));
+		Map<String, Object> dashboard = manifests.named("ConfigMap", "junction-dashboard");
+		assertThat(get(dashboard, "metadata", "namespace")).isEqualTo("edge");
+		assertThat(map(get(dashboard, "metadata", "labels"))).containsEntry("grafana_dashboard", "1")
+			.containsEntry("app.kubernetes.io/part-of", "junction");
+		assertThat(map(get(dashboard, "metadata", "annotations"))).containsEntry("grafana_folder", "Junction");
+		// The chart's own copy, unchanged: the one file is the dashboard's only source.
+		assertThat(get(dashboard, "data", "junction-dashboard.json"))
+			.isEqualTo(Files.readString(CHART.resolve("dashboards/junction.json")));
+		assertThat(map(get(manifests.named("ConfigMap", "junction"), "data"))).containsOnlyKeys("junction.yml");
+	}
+
+	@Test
+	void grafanaDashboardGoesToTheNamespaceGrafanaWatchesWhenOneIsSet() {
+		Manifests manifests = render((helm) -> helm.set("grafanaDashboard.enabled", "true")
+			.set("grafanaDashboard.namespace", "monitoring")
+			.set("grafanaDashboard.labels.grafana_dashboard", "junction"));
+		Map<String, Object> dashboard = manifests.named("ConfigMap", "junction-dashboard");
+		assertThat(get(dashboard, "metadata", "namespace")).isEqualTo("monitoring");
+		assertThat(map(get(dashboard, "metadata", "labels"))).containsEntry("grafana_dashboard", "junction");
+		assertThat(map(get(dashboard, "metadata"))).doesNotContainKey("annotations");
+	}
+
+	@Test
 	void gracePeriodOutlastsDrainDelayPlusShutdownPhase() {
 		Manifests manifests = render(UnaryOperator.identity());
 		String drainArgument = list(container(manifests).get("args")).stream()
