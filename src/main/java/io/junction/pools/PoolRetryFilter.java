@@ -81,7 +81,11 @@ final class PoolRetryFilter implements GlobalFilter, org.springframework.core.Or
 		}
 		FailedServers failed = new FailedServers();
 		exchange.getAttributes().put(FailedServers.ATTRIBUTE, failed);
-		return attempt(new Attempts(attemptExchange, chain, pool, url, idempotent, replayable, failed));
+		Attempts attempts = new Attempts(attemptExchange, chain, pool, url, idempotent, replayable, failed);
+		if (replayable != null && replayable.fitsWhole()) {
+			return replayable.readAll().then(Mono.defer(() -> attempt(attempts)));
+		}
+		return attempt(attempts);
 	}
 
 	private Mono<Void> attempt(Attempts attempts) {
