@@ -8,7 +8,6 @@ import io.junction.pools.BackendPools;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 import io.junction.pools.Rotation;
-import io.junction.pools.ServerState;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +51,7 @@ public class ServersEndpoint {
 		for (Pool pool : this.pools.all()) {
 			Map<String, Object> servers = new LinkedHashMap<>();
 			for (PoolServer server : pool.servers()) {
-				servers.put(server.getName(), describe(server, now));
+				servers.put(server.getName(), server.details(now));
 			}
 			pools.put(pool.name(), Map.of("servers", servers));
 		}
@@ -118,7 +117,7 @@ public class ServersEndpoint {
 			changes.append(", DOWN until its next check passes");
 		}
 		logger.info("backend " + poolName + " server " + serverName + ": " + changes + " (asked by " + caller + ")");
-		return new WebEndpointResponse<>(describe(server, System.nanoTime()), WebEndpointResponse.STATUS_OK);
+		return new WebEndpointResponse<>(server.details(System.nanoTime()), WebEndpointResponse.STATUS_OK);
 	}
 
 	private static @Nullable Integer parseWeight(String weight) {
@@ -129,20 +128,6 @@ public class ServersEndpoint {
 		catch (NumberFormatException ex) {
 			return null;
 		}
-	}
-
-	private static Map<String, Object> describe(PoolServer server, long now) {
-		ServerState state = server.state();
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("state", state.status(now));
-		details.put("adminState", state.adminState().name());
-		details.put("weight", state.weight());
-		details.put("url", server.getUri().toString());
-		String lastFailure = state.lastFailure();
-		if (lastFailure != null) {
-			details.put("lastFailure", lastFailure);
-		}
-		return details;
 	}
 
 	private static WebEndpointResponse<Map<String, Object>> error(int status, String message) {

@@ -6,7 +6,6 @@ import java.util.Map;
 import io.junction.pools.BackendPools;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
-import io.junction.pools.ServerState;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -31,17 +30,7 @@ final class PoolsHealthIndicator implements HealthIndicator {
 		for (Pool pool : this.pools.all()) {
 			Map<String, Object> servers = new LinkedHashMap<>();
 			for (PoolServer server : pool.servers()) {
-				ServerState state = server.state();
-				Map<String, Object> details = new LinkedHashMap<>();
-				details.put("state", state.status(now));
-				details.put("adminState", state.adminState().name());
-				details.put("weight", state.weight());
-				details.put("url", server.getUri().toString());
-				String lastFailure = state.lastFailure();
-				if (lastFailure != null) {
-					details.put("lastFailure", lastFailure);
-				}
-				servers.put(server.getName(), details);
+				servers.put(server.getName(), server.details(now));
 			}
 			Map<String, Object> details = new LinkedHashMap<>();
 			int available = pool.availableCount(now);

@@ -7,6 +7,7 @@ import io.junction.pools.BackendPools;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 import io.junction.pools.ServerState;
+import io.junction.pools.ServerTraffic;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,20 +51,31 @@ record PoolStats(List<PoolRow> pools, long time) {
 	 * @param state UP, DOWN (active checks) or EJECTED (passive checks)
 	 * @param admin READY, DRAIN or MAINT, as the operator set it
 	 * @param weight the server's share of new requests, 0 to 256
+	 * @param current requests in flight to the server now
+	 * @param max the most requests in flight at once
+	 * @param requests requests sent to it, retried ones included
+	 * @param serverErrors responses with a 5xx status
+	 * @param failures connections refused and requests it failed to answer
 	 * @param sinceChangeMillis how long the server has been in its state
+	 * @param lastCheckMillis how long its last active check took, or -1 before the first
 	 * @param lastFailure why the last check or request failed, or null if none has
 	 * @param checksFailed how many active checks failed
 	 * @param ejections how many times passive checks took it out of rotation
 	 * @param retries requests it failed once sent, that were retried elsewhere
 	 * @param redispatches requests whose connection it refused, sent elsewhere
 	 */
-	record ServerRow(String name, String url, String state, String admin, int weight, long sinceChangeMillis,
+	record ServerRow(String name, String url, String state, String admin, int weight, int current, int max,
+			long requests, long serverErrors, long failures, long sinceChangeMillis, double lastCheckMillis,
 			@Nullable String lastFailure, long checksFailed, long ejections, long retries, long redispatches) {
 
 		static ServerRow of(PoolServer server, long now, long wallClock) {
 			ServerState state = server.state();
+			ServerTraffic traffic = server.traffic();
+			long checkNanos = state.lastCheckNanos();
 			return new ServerRow(server.getName(), server.getUri().toString(), state.status(now),
-					state.adminState().name(), state.weight(), Math.max(0, wallClock - state.lastChangeMillis()),
+					state.adminState().name(), state.weight(), traffic.current(), traffic.max(), traffic.requests(),
+					traffic.responses(5), traffic.connectionErrors() + traffic.responseErrors(),
+					Math.max(0, wallClock - state.lastChangeMillis()), (checkNanos < 0) ? -1 : checkNanos / 1e6,
 					state.lastFailure(), state.checksFailed(), state.ejections(), state.retries(),
 					state.redispatches());
 		}

@@ -1,6 +1,7 @@
 package io.junction.pools;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -92,6 +93,23 @@ public final class PoolServer implements ServiceInstance {
 	@Override
 	public Map<String, String> getMetadata() {
 		return Map.of();
+	}
+
+	/**
+	 * The server as the health endpoint and the admin endpoint show it: state, admin
+	 * state, weight, URL and the last failure, if any.
+	 */
+	public Map<String, Object> details(long nanoTime) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("state", this.state.status(nanoTime));
+		details.put("adminState", this.state.adminState().name());
+		details.put("weight", this.state.weight());
+		details.put("url", this.uri.toString());
+		String lastFailure = this.state.lastFailure();
+		if (lastFailure != null) {
+			details.put("lastFailure", lastFailure);
+		}
+		return details;
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.junction.observability;
 import java.util.List;
 import java.util.Map;
 
+import io.junction.Clients;
 import io.junction.RunningJunction;
 import io.junction.Startup;
 import io.junction.TestAppServer;
@@ -40,6 +41,9 @@ class StatsPageIntegrationTests {
 				.contentTypeCompatibleWith(MediaType.TEXT_HTML)
 				.expectBody(String.class)
 				.value((page) -> assertThat(page).contains("<title>Junction stats</title>", "junction/stats"));
+			for (int i = 0; i < 4; i++) {
+				Clients.okBody(junction.traffic(), "/counted");
+			}
 			junction.management()
 				.get()
 				.uri("/junction/stats")
@@ -47,6 +51,12 @@ class StatsPageIntegrationTests {
 				.expectStatus()
 				.isOk()
 				.expectBody()
+				.jsonPath("$.pools[0].servers[*].requests")
+				.isEqualTo(List.of(2, 2))
+				.jsonPath("$.pools[0].servers[0].current")
+				.isEqualTo(0)
+				.jsonPath("$.pools[0].servers[0].serverErrors")
+				.isEqualTo(0)
 				.jsonPath("$.pools[0].name")
 				.isEqualTo("website")
 				.jsonPath("$.pools[0].available")
