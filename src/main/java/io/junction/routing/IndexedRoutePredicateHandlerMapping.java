@@ -4,7 +4,8 @@ import java.util.HashSet;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
+import org.reactivestreams.Publisher;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
@@ -73,17 +74,46 @@ final class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMap
 		return this.index;
 	}
 
+	/**
+	 * The first of {@code candidates} whose predicate matches, in order. A predicate of
+	 * one condition (a single {@code Path} or {@code PathRegex}, as most routes have)
+	 * answers with a scalar Mono, whose value is read here at once; Gateway's reactive
+	 * {@code filterWhen} around every predicate cost a tenth of the CPU of a request. A
+	 * predicate that answers later (several conditions joined) is waited for as Gateway
+	 * does, and the search goes on after it.
+	 */
 	private Mono<Route> firstMatch(List<Route> candidates, ServerWebExchange exchange) {
-		return Flux.fromIterable(candidates).filterWhen((route) -> {
+		for (int i = 0; i < candidates.size(); i++) {
+			Route route = candidates.get(i);
 			exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_PREDICATE_ROUTE_ATTR, route.getId());
+			Publisher<Boolean> answer;
 			try {
-				return route.getPredicate().apply(exchange);
+				answer = route.getPredicate().apply(exchange);
+				if (answer instanceof Fuseable.ScalarCallable<?> scalar) {
+					if (Boolean.TRUE.equals(scalar.call())) {
+						validateRoute(route, exchange);
+						return Mono.just(route);
+					}
+					continue;
+				}
 			}
 			catch (Exception ex) {
 				logger.error("Error applying predicate for route: " + route.getId(), ex);
-				return Mono.just(false);
+				continue;
 			}
-		}).next().doOnNext((route) -> validateRoute(route, exchange));
+			List<Route> rest = candidates.subList(i + 1, candidates.size());
+			return Mono.from(answer).defaultIfEmpty(false).onErrorResume((ex) -> {
+				logger.error("Error applying predicate for route: " + route.getId(), ex);
+				return Mono.just(false);
+			}).flatMap((matched) -> {
+				if (matched) {
+					validateRoute(route, exchange);
+					return Mono.just(route);
+				}
+				return firstMatch(rest, exchange);
+			});
+		}
+		return Mono.empty();
 	}
 
 }
