@@ -14,6 +14,7 @@ LOG_CLOCK=%H:%M:%S          # `date` format of the clock in log lines
 WRK_PID=""                  # the running wrk, if any
 JUNCTION_PIDS=()            # every Junction started: SIGTERM first at clean-up
 declare -A SERVER_PIDS=()   # nginx and HAProxy by name: SIGKILL at clean-up
+ON_CLEANUP=()               # the script's own clean-up functions: called first at clean-up
 declare -A SIDE_LABEL=() SIDE_PID=() SIDE_URL=() COUNTED=() MEDIAN=()  # run_turns
 
 # --- logging -------------------------------------------------------------------------
@@ -21,8 +22,10 @@ declare -A SIDE_LABEL=() SIDE_PID=() SIDE_URL=() COUNTED=() MEDIAN=()  # run_tur
 log() { printf '[%3ds %s] %s\n' "$((SECONDS - START_TIME))" "$(date -u +"$LOG_CLOCK")" "$*"; }
 # die MESSAGE...: logs the message as an error on stderr and exits 1 (the trap cleans up).
 die() { log "ERROR: $*" >&2; exit 1; }
+# load_figures: the load averages over 1, 5 and 15 minutes, "1.00 0.90 0.80".
+load_figures() { cut -d' ' -f1-3 /proc/loadavg; }
 # load_average: "load average 1.00 0.90 0.80 on 2 cores".
-load_average() { echo "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"; }
+load_average() { echo "load average $(load_figures) on $(nproc) cores"; }
 
 # --- tools, Java and the jar ---------------------------------------------------------
 # need_tools TOOL...: installs the Debian package of each tool that is not on PATH (the
@@ -87,7 +90,8 @@ app_port() { echo $((APP_PORT_BASE + 10#${1#app})); }
 # that, however the script ends, end wrk, every Junction (SIGTERM, then SIGKILL after
 # 10 s) and every server in SERVER_PIDS (SIGKILL, which also ends a stopped one), then
 # remove TMP. KEPT says what TMP holds: with it, a KEEP_DIR in the environment gets a copy
-# of TMP first; without it, KEEP_DIR is not looked at.
+# of TMP first; without it, KEEP_DIR is not looked at. The functions the script adds to
+# ON_CLEANUP run before all that (e.g. one that saves a container's log in TMP, then removes it).
 bench_tmp() {
 	TMP=$(mktemp -d "${TMPDIR:-/tmp}/junction-$1.XXXXXX")
 	KEPT=${2:-}
@@ -97,9 +101,10 @@ bench_tmp() {
 }
 # cleanup: the EXIT trap of bench_tmp; exits with the script's own status.
 cleanup() {
-	local status=$? pid
+	local status=$? pid step
 	set +e
 	trap - EXIT INT TERM
+	for step in "${ON_CLEANUP[@]}"; do "$step"; done
 	if [[ -n $KEPT && -n ${KEEP_DIR:-} && -d $TMP ]]; then
 		mkdir -p "$KEEP_DIR" && cp -r "$TMP"/. "$KEEP_DIR"/ && echo "$KEPT kept in $KEEP_DIR"
 	fi
@@ -275,8 +280,10 @@ to_ms() {
 		printf "%.3f", n }'
 }
 # wrk_figures OUT: reads wrk's report OUT. Sets RPS and REQUESTS (0 if absent), P50 and P99
-# as wrk prints them and P50_MS and P99_MS in milliseconds ("-" without --latency), and
-# ERRORS: wrk's socket error and non-2xx lines on one line (empty if none).
+# as wrk prints them and P50_MS and P99_MS in milliseconds ("-" without --latency),
+# ERRORS: wrk's socket error and non-2xx lines on one line (empty if none), and the same
+# apart: SOCKET_ERRORS, the counts after "Socket errors:" (empty if none), and NON_2XX,
+# the number of non-2xx or 3xx responses (0 if none).
 wrk_figures() {
 	local out=$1
 	RPS=$(awk '/^Requests\/sec:/ { print $2; exit }' "$out")
@@ -290,6 +297,10 @@ wrk_figures() {
 	P50_MS=$([[ $P50 != - ]] && to_ms "$P50" || echo "-")
 	P99_MS=$([[ $P99 != - ]] && to_ms "$P99" || echo "-")
 	ERRORS=$(grep -E 'Socket errors|Non-2xx' "$out" | tr -s ' \n' ' ' || true)
+	# shellcheck disable=SC2034 # SOCKET_ERRORS is for the scripts
+	SOCKET_ERRORS=$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); print; exit }' "$out")
+	NON_2XX=$(awk '/Non-2xx or 3xx responses:/ { print $NF; exit }' "$out")
+	NON_2XX=${NON_2XX:-0}
 }
 # wrk_measure OUT CONNECTIONS DURATION URL [wrk option...]: wrk_start, wrk_wait and
 # wrk_figures; dies if wrk completed no request (it exits 0 when it cannot connect).
