@@ -1,6 +1,7 @@
 package io.junction.accesslog;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,12 +90,18 @@ class AccessLogIntegrationTests {
 			assertThat(line.totalTime())
 				.isGreaterThanOrEqualTo(line.routeTime() + line.waitTime() + line.connectTime() + line.responseTime());
 
-			junction.traffic().get().uri("/api/again").exchange().expectStatus().isOk();
-			Line again = awaitLine(output, "/api/again");
-			assertThat(again.connectTime()).as("the pooled connection is reused").isZero();
-			assertThat(again.bytesIn()).isZero();
-			assertThat(again.forwardedFor()).isEqualTo("-");
-			assertThat(again.totalTime()).isGreaterThanOrEqualTo(again.responseTime());
+			// The connection goes back to the pool as the response ends, which can be
+			// just
+			// after the client has it: of a few requests in a row, some find it there.
+			List<Line> again = new ArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				junction.traffic().get().uri("/api/again/" + i).exchange().expectStatus().isOk();
+				again.add(awaitLine(output, "/api/again/" + i));
+			}
+			assertThat(again).as("a pooled connection is reused, with no connect time")
+				.anyMatch((reused) -> reused.connectTime() == 0);
+			assertThat(again).allMatch((each) -> each.bytesIn() == 0 && each.forwardedFor().equals("-")
+					&& each.totalTime() >= each.responseTime());
 			// Lines are written in order: the management request's would be there by now.
 			assertThat(output.getOut()).as("the management port is not logged").doesNotContain("/actuator/health\"");
 		}
