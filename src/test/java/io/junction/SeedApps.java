@@ -10,11 +10,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class SeedApps {
 
-	public static final List<TestAppServer> FOO = List.of(TestAppServer.start("foo-app01"),
-			TestAppServer.start("foo-app02"), TestAppServer.start("foo-app03"));
+	public static final List<TestAppServer> FOO = TestAppServer.startAll("foo-app01", "foo-app02", "foo-app03");
 
-	public static final List<TestAppServer> BAR = List.of(TestAppServer.start("bar-app01"),
-			TestAppServer.start("bar-app02"), TestAppServer.start("bar-app03"));
+	public static final List<TestAppServer> BAR = TestAppServer.startAll("bar-app01", "bar-app02", "bar-app03");
 
 	public static final TestAppServer WEBSITE = TestAppServer.start("webserver");
 

@@ -2,6 +2,7 @@ package io.junction;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -100,6 +101,11 @@ public final class TestAppServer implements AutoCloseable {
 	/** Starts a server that answers with {@code name}. */
 	public static TestAppServer start(String name) {
 		return new TestAppServer(name);
+	}
+
+	/** Starts one server per name, as a pool's servers in that order. */
+	public static List<TestAppServer> startAll(String... names) {
+		return Arrays.stream(names).map(TestAppServer::start).toList();
 	}
 
 	public String name() {

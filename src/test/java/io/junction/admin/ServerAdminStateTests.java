@@ -31,7 +31,7 @@ class ServerAdminStateTests {
 
 	private static final String CHECK_PATH = "/health";
 
-	private final List<TestAppServer> servers = List.of(TestAppServer.start("app01"), TestAppServer.start("app02"));
+	private final List<TestAppServer> servers = TestAppServer.startAll("app01", "app02");
 
 	private final TestAppServer app02 = this.servers.get(1);
 

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class ServersEndpointTests {
 
-	private final List<TestAppServer> servers = List.of(TestAppServer.start("app01"), TestAppServer.start("app02"));
+	private final List<TestAppServer> servers = TestAppServer.startAll("app01", "app02");
 
 	@AfterEach
 	void stopServers() {

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  */
 class PoolAllDownTests {
 
-	private final List<TestAppServer> servers = List.of(TestAppServer.start("app01"), TestAppServer.start("app02"));
+	private final List<TestAppServer> servers = TestAppServer.startAll("app01", "app02");
 
 	@AfterEach
 	void stopServers() {

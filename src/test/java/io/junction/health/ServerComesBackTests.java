@@ -30,7 +30,7 @@ class ServerComesBackTests {
 
 	private static final int RISE = 2;
 
-	private final List<TestAppServer> servers = List.of(TestAppServer.start("app01"), TestAppServer.start("app02"));
+	private final List<TestAppServer> servers = TestAppServer.startAll("app01", "app02");
 
 	@AfterEach
 	void stopServers() {

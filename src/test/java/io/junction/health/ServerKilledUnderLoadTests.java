@@ -24,8 +24,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ServerKilledUnderLoadTests {
 
-	private final List<TestAppServer> servers = List.of(TestAppServer.start("app01"), TestAppServer.start("app02"),
-			TestAppServer.start("app03"));
+	private final List<TestAppServer> servers = TestAppServer.startAll("app01", "app02", "app03");
 
 	@AfterEach
 	void stopServers() {

@@ -48,7 +48,7 @@ class GrafanaDashboardTests {
 					"junction_route_request_duration_seconds_bucket", "junction_server_up",
 					"junction_server_retries_total", "junction_server_ejections_total",
 					"junction_server_response_time_seconds_bucket");
-		List<TestAppServer> servers = List.of(TestAppServer.start("app01"), TestAppServer.start("app02"));
+		List<TestAppServer> servers = TestAppServer.startAll("app01", "app02");
 		List<String> properties = new ArrayList<>(Startup.routeEverythingTo("app"));
 		properties.add("junction.shutdown.drain-delay=0s");
 		try (RunningJunction junction = Startup.junction(Map.of("app", servers), properties.toArray(String[]::new))) {

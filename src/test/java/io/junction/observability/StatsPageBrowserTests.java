@@ -40,9 +40,9 @@ class StatsPageBrowserTests {
 
 	private static ChromeDriver browser;
 
-	private final List<TestAppServer> app = List.of(TestAppServer.start("app01"), TestAppServer.start("app02"));
+	private final List<TestAppServer> app = TestAppServer.startAll("app01", "app02");
 
-	private final List<TestAppServer> website = List.of(TestAppServer.start("web01"));
+	private final List<TestAppServer> website = TestAppServer.startAll("web01");
 
 	@BeforeAll
 	static void startBrowser() {

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StatsPageIntegrationTests {
 
-	private final List<TestAppServer> website = List.of(TestAppServer.start("web01"), TestAppServer.start("web02"));
+	private final List<TestAppServer> website = TestAppServer.startAll("web01", "web02");
 
 	@AfterEach
 	void stopServers() {
