@@ -1,5 +1,6 @@
 package io.junction.routing;
 
+import io.junction.Clients;
 import io.junction.Ports;
 import io.junction.TestAppServer;
 import io.junction.TestAppServer.Behaviour;
@@ -63,7 +64,7 @@ class RoutingErrorsIntegrationTests {
 
 	@BeforeEach
 	void client() {
-		this.client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
+		this.client = Clients.client(this.port);
 	}
 
 	@Test

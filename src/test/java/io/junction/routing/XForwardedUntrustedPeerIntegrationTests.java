@@ -1,5 +1,6 @@
 package io.junction.routing;
 
+import io.junction.Clients;
 import io.junction.TestAppServer;
 import io.junction.TestAppServer.Received;
 import org.junit.jupiter.api.AfterAll;
@@ -9,7 +10,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,9 +42,7 @@ class XForwardedUntrustedPeerIntegrationTests {
 
 	@Test
 	void forgedForwardedHeadersFromAnUntrustedPeerAreReplaced() {
-		WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.port)
-			.build()
+		Clients.client(this.port)
 			.get()
 			.uri("/x")
 			.header("Host", "shop.example.com")
