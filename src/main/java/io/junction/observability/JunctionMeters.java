@@ -93,7 +93,14 @@ public enum JunctionMeters {
 	ROUTE_ERRORS("junction.route.errors", "Requests of the route answered with a 5xx, the server's or Junction's own"),
 
 	/** {@code junction_route_request_duration_seconds}: time to the response's end. */
-	ROUTE_REQUEST_DURATION("junction.route.request.duration", "Time from routing a request to the end of its response");
+	ROUTE_REQUEST_DURATION("junction.route.request.duration", "Time from routing a request to the end of its response"),
+
+	/**
+	 * {@code junction_unrouted_requests_total}: requests on the traffic port that no
+	 * route matched (answered 404).
+	 */
+	UNROUTED_REQUESTS("junction.unrouted.requests",
+			"Requests on the traffic port that no route matched (answered 404)");
 
 	private final String name;
 

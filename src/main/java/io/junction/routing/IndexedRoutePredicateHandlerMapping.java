@@ -35,14 +35,20 @@ final class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMap
 
 	private final RouteDefinitionLocator definitionLocator;
 
+	private final Runnable unrouted;
+
 	private volatile @Nullable RouteIndex index;
 
+	/**
+	 * @param unrouted told of each request on the traffic port that no route matches
+	 */
 	IndexedRoutePredicateHandlerMapping(FilteringWebHandler webHandler, RouteLocator routeLocator,
 			RouteDefinitionLocator definitionLocator, GlobalCorsProperties globalCorsProperties,
-			Environment environment) {
+			Environment environment, Runnable unrouted) {
 		super(webHandler, routeLocator, globalCorsProperties, environment);
 		this.routeLocator = routeLocator;
 		this.definitionLocator = definitionLocator;
+		this.unrouted = unrouted;
 	}
 
 	@Override
@@ -60,7 +66,7 @@ final class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMap
 		RouteIndex current = this.index;
 		String path = exchange.getRequest().getPath().value();
 		if (current == null || path.indexOf('%') >= 0 || path.indexOf(';') >= 0) {
-			return super.lookupRoute(exchange);
+			return super.lookupRoute(exchange).switchIfEmpty(Mono.fromRunnable(this.unrouted));
 		}
 		return firstMatch(current.candidates(path), exchange);
 	}
@@ -113,6 +119,7 @@ final class IndexedRoutePredicateHandlerMapping extends RoutePredicateHandlerMap
 				return firstMatch(rest, exchange);
 			});
 		}
+		this.unrouted.run();
 		return Mono.empty();
 	}
 

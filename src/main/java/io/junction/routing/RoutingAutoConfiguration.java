@@ -2,10 +2,14 @@ package io.junction.routing;
 
 import java.util.List;
 
+import io.junction.observability.JunctionMeters;
 import io.junction.pools.BackendPools;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
 import io.junction.pools.PoolsAutoConfiguration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
@@ -41,12 +45,24 @@ public class RoutingAutoConfiguration {
 		return new PoolTimeoutsRouteDefinitionLocator(gateway, pools);
 	}
 
-	// Replaces Gateway's linear route lookup (it backs off when a mapping exists).
+	// Replaces Gateway's linear route lookup (it backs off when a mapping exists). It
+	// also
+	// counts the requests no route matches: WebFlux's own per-request Observation, the
+	// only other count of them, is off (application.yml) for what it cost.
 	@Bean
 	IndexedRoutePredicateHandlerMapping indexedRoutePredicateHandlerMapping(FilteringWebHandler webHandler,
 			RouteLocator routeLocator, RouteDefinitionLocator definitionLocator, GlobalCorsProperties cors,
-			Environment environment) {
-		return new IndexedRoutePredicateHandlerMapping(webHandler, routeLocator, definitionLocator, cors, environment);
+			Environment environment, ObjectProvider<MeterRegistry> meterRegistry) {
+		MeterRegistry registry = meterRegistry.getIfAvailable();
+		Runnable unrouted = () -> {
+		};
+		if (registry != null) {
+			unrouted = Counter.builder(JunctionMeters.UNROUTED_REQUESTS.meterName())
+				.description(JunctionMeters.UNROUTED_REQUESTS.description())
+				.register(registry)::increment;
+		}
+		return new IndexedRoutePredicateHandlerMapping(webHandler, routeLocator, definitionLocator, cors, environment,
+				unrouted);
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.junction.routing;
 
 import io.junction.Clients;
 import io.junction.Ports;
+import io.junction.Scrape;
 import io.junction.TestAppServer;
 import io.junction.TestAppServer.Behaviour;
 import org.junit.jupiter.api.AfterAll;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -42,6 +44,9 @@ class RoutingErrorsIntegrationTests {
 
 	@LocalServerPort
 	int port;
+
+	@LocalManagementPort
+	int managementPort;
 
 	WebTestClient client;
 
@@ -91,6 +96,26 @@ class RoutingErrorsIntegrationTests {
 		String body = expect("/rude/x", HttpStatus.BAD_GATEWAY);
 		assertThat(body)
 			.isEqualTo("502 Bad Gateway: route 'rude': the server closed the connection before answering\n");
+	}
+
+	@Test
+	void requestsNoRouteMatchesAreCountedInPrometheus() {
+		double before = unroutedRequests();
+		expect("/nowhere/1", HttpStatus.NOT_FOUND);
+		// Percent-encoded paths take Gateway's own lookup, not the route index.
+		expect("/nowhere/%C3%A9", HttpStatus.NOT_FOUND);
+		expect("/refusedx/y", HttpStatus.NOT_FOUND);
+		assertThat(unroutedRequests()).isEqualTo(before + 3);
+		assertThat(scrape().names()).as("WebFlux's own per-request metric is off for what it costs")
+			.noneMatch((name) -> name.startsWith("http_server_requests"));
+	}
+
+	private double unroutedRequests() {
+		return scrape().value("junction_unrouted_requests_total");
+	}
+
+	private Scrape scrape() {
+		return new Scrape(Clients.okBody(Clients.client(this.managementPort), "/actuator/prometheus"));
 	}
 
 	private String expect(String uri, HttpStatus status) {
