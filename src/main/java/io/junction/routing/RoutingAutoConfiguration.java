@@ -37,6 +37,14 @@ public class RoutingAutoConfiguration {
 		return new PathRegexRoutePredicateFactory();
 	}
 
+	// In place of Gateway's RewritePath, turned off in application.yml
+	// (filter.rewrite-path.enabled: false): same name and configuration, no copy of the
+	// request's headers.
+	@Bean
+	RewritePathGatewayFilterFactory rewritePathGatewayFilterFactory() {
+		return new RewritePathGatewayFilterFactory();
+	}
+
 	// Replaces Gateway's own locator of the configured routes (it backs off when one
 	// exists).
 	@Bean
