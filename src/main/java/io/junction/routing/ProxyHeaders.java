@@ -1,25 +1,23 @@
 package io.junction.routing;
 
 import java.net.InetSocketAddress;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.StringUtils;
-import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Everything Junction does to headers between client and server, in one copy per request.
- * Gateway spreads this over five filters that each copy all headers (the largest single
- * cost in the profile, docs/performance.md); Junction gives its routing filter only this
- * one, once for each direction.
+ * Everything Junction does to headers between client and server, written straight into
+ * the headers of the message sent on: one copy per direction and request. Gateway spreads
+ * this over five filters that each copy all headers (the largest single cost in the
+ * profile, docs/performance.md).
  *
  * <p>
  * Both ways, hop-by-hop headers (RFC 9110 7.6.1: Connection and the headers it names,
@@ -37,7 +35,7 @@ import org.springframework.web.server.ServerWebExchange;
  * Content-Length in Netty's decoder, RFC 9112 6.1, and the body is framed anew towards
  * the server.)
  */
-final class ProxyHeadersFilter implements HttpHeadersFilter {
+final class ProxyHeaders {
 
 	static final String FOR = "X-Forwarded-For";
 
@@ -49,45 +47,29 @@ final class ProxyHeadersFilter implements HttpHeadersFilter {
 
 	private static final String X_FORWARDED_PREFIX = "X-Forwarded-";
 
-	// Lower case: Spring's header map lower-cases every name it is given, which allocates
-	// nothing for a name already in lower case.
 	private static final String[] HOP_BY_HOP = { "connection", "keep-alive", "transfer-encoding", "te", "trailer",
 			"upgrade", "proxy-authenticate", "proxy-authorization", "proxy-connection" };
 
 	private static final String[] NONE = {};
 
-	private final Type direction;
-
 	private final Pattern trustedProxies;
 
-	/**
-	 * A filter of the headers of requests ({@link Type#REQUEST}) or of responses
-	 * ({@link Type#RESPONSE}).
-	 */
-	ProxyHeadersFilter(Type direction, Pattern trustedProxies) {
-		this.direction = direction;
+	ProxyHeaders(Pattern trustedProxies) {
 		this.trustedProxies = trustedProxies;
 	}
 
-	@Override
-	public boolean supports(Type type) {
-		return type == this.direction;
-	}
-
-	@Override
-	public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-		return (this.direction == Type.REQUEST) ? toServer(input, exchange.getRequest()) : toClient(input);
-	}
-
-	private HttpHeaders toServer(HttpHeaders received, ServerHttpRequest request) {
-		String[] connectionOptions = connectionOptions(received);
-		// Backed by Netty's headers, which the routing filter copies from at no cost, and
-		// which compare names without lower-casing them.
-		HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(new DefaultHttpHeaders()));
+	/**
+	 * Writes the headers of {@code request} that go on to the server into {@code sent}.
+	 */
+	void toServer(ServerHttpRequest request, io.netty.handler.codec.http.HttpHeaders sent) {
+		HttpHeaders received = request.getHeaders();
+		String[] connectionOptions = connectionOptions(received.get("connection"));
 		received.forEach((name, values) -> {
+			// Host is the routing filter's: the server's name, or the client's Host kept.
+			// Set, not added: the client's User-Agent and Accept replace Reactor Netty's.
 			if (!isHopByHop(name, connectionOptions) && !name.regionMatches(true, 0, X_FORWARDED_PREFIX, 0, 12)
-					&& !name.equalsIgnoreCase("Forwarded")) {
-				headers.addAll(name, values);
+					&& !name.equalsIgnoreCase("Forwarded") && !name.equalsIgnoreCase(HttpHeaders.HOST)) {
+				sent.set(name, values);
 			}
 		});
 
@@ -95,35 +77,36 @@ final class ProxyHeadersFilter implements HttpHeadersFilter {
 		boolean trusted = peer != null && this.trustedProxies.matcher(peer).matches();
 		String chain = trusted ? joined(received.get(FOR)) : null;
 		if (peer != null) {
-			headers.set(FOR, (chain != null) ? chain + ", " + peer : peer);
+			sent.set(FOR, (chain != null) ? chain + ", " + peer : peer);
 		}
 		else if (chain != null) {
-			headers.set(FOR, chain);
+			sent.set(FOR, chain);
 		}
-		setUnlessTrusted(headers, received, trusted, PROTO, request.getURI().getScheme());
-		setUnlessTrusted(headers, received, trusted, HOST, received.getFirst(HttpHeaders.HOST));
+		setUnlessTrusted(sent, received, trusted, PROTO, request.getURI().getScheme());
+		setUnlessTrusted(sent, received, trusted, HOST, received.getFirst(HttpHeaders.HOST));
 		InetSocketAddress local = request.getLocalAddress();
-		setUnlessTrusted(headers, received, trusted, PORT, (local != null) ? String.valueOf(local.getPort()) : null);
-		return headers;
+		setUnlessTrusted(sent, received, trusted, PORT, (local != null) ? String.valueOf(local.getPort()) : null);
 	}
 
-	// The routing filter gives this filter a copy of the server's headers made for it:
-	// removing from it is safe and cheaper than another copy.
-	private HttpHeaders toClient(HttpHeaders received) {
-		for (String option : connectionOptions(received)) {
-			received.remove(option);
-		}
-		for (String hopByHop : HOP_BY_HOP) {
-			if (received.containsHeader(hopByHop)) {
-				received.remove(hopByHop);
+	/**
+	 * Writes the headers of the server's response that go on to the client into
+	 * {@code response}, and returns their names.
+	 */
+	Set<String> toClient(io.netty.handler.codec.http.HttpHeaders received, HttpHeaders response) {
+		String[] connectionOptions = connectionOptions(received.getAll("connection"));
+		Set<String> names = new HashSet<>();
+		for (Map.Entry<String, String> header : received) {
+			String name = header.getKey();
+			if (!isHopByHop(name, connectionOptions)) {
+				response.add(name, header.getValue());
+				names.add(name);
 			}
 		}
-		return received;
+		return names;
 	}
 
-	private static String[] connectionOptions(HttpHeaders headers) {
-		List<String> connection = headers.get("connection");
-		if (connection == null) {
+	private static String[] connectionOptions(@Nullable List<String> connection) {
+		if (connection == null || connection.isEmpty()) {
 			return NONE;
 		}
 		return StringUtils.tokenizeToStringArray(String.join(",", connection), ", ");
@@ -143,14 +126,14 @@ final class ProxyHeadersFilter implements HttpHeadersFilter {
 		return false;
 	}
 
-	private static void setUnlessTrusted(HttpHeaders headers, HttpHeaders received, boolean trusted, String name,
-			@Nullable String own) {
+	private static void setUnlessTrusted(io.netty.handler.codec.http.HttpHeaders sent, HttpHeaders received,
+			boolean trusted, String name, @Nullable String own) {
 		String value = trusted ? joined(received.get(name)) : null;
 		if (value == null) {
 			value = own;
 		}
 		if (value != null) {
-			headers.set(name, value);
+			sent.set(name, value);
 		}
 	}
 
