@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpMethod;
@@ -125,13 +124,7 @@ final class ProxyRoutingFilter implements GlobalFilter, Ordered {
 				.onErrorMap(TimeoutException.class,
 						(ex) -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, ex.getMessage(), ex));
 		}
-		// Reactor Netty's client asks its subscriber for the Reactor context on each
-		// state
-		// change of the connection, and each ask would walk the operator chain down to
-		// the
-		// HTTP server: about a hundred operators through Gateway's filters. contextWrite
-		// takes the context once, at subscription, and answers every later ask itself.
-		return responses.then(chain.filter(exchange)).contextWrite(Function.identity());
+		return responses.then(chain.filter(exchange));
 	}
 
 	/** Status and headers of the server's response, onto the client's. */
