@@ -104,9 +104,11 @@ final class ProxyRoutingFilter implements GlobalFilter, Ordered {
 				this.headers.toServer(request, sentHeaders);
 				// Reactor Netty names the server in Host, unless the route keeps the
 				// client's.
-				String clientHost = request.getHeaders().getFirst(HttpHeaders.HOST);
-				if (preserveHost && clientHost != null) {
-					sentHeaders.set(HttpHeaders.HOST, clientHost);
+				if (preserveHost) {
+					String clientHost = request.getHeaders().getFirst(HttpHeaders.HOST);
+					if (clientHost != null) {
+						sentHeaders.set(HttpHeaders.HOST, clientHost);
+					}
 				}
 				return hasBody ? outbound.send(request.getBody().map(NettyDataBufferFactory::toByteBuf)) : outbound;
 			})

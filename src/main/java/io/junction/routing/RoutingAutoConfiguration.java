@@ -54,9 +54,8 @@ public class RoutingAutoConfiguration {
 	}
 
 	// Replaces Gateway's linear route lookup (it backs off when a mapping exists). It
-	// also
-	// counts the requests no route matches: WebFlux's own per-request Observation, the
-	// only other count of them, is off (application.yml) for what it cost.
+	// also counts the requests no route matches: WebFlux's own per-request Observation,
+	// the only other count of them, is off (application.yml) for what it cost.
 	@Bean
 	IndexedRoutePredicateHandlerMapping indexedRoutePredicateHandlerMapping(FilteringWebHandler webHandler,
 			RouteLocator routeLocator, RouteDefinitionLocator definitionLocator, GlobalCorsProperties cors,
