@@ -1,6 +1,6 @@
 package io.junction;
 
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 
@@ -36,7 +36,7 @@ public final class RunningJunction implements AutoCloseable {
 	}
 
 	public Pool pool(String name) {
-		Pool pool = this.context.getBean(BackendPools.class).get(name);
+		Pool pool = this.context.getBean(PoolRegistry.class).current().get(name);
 		if (pool == null) {
 			throw new IllegalArgumentException("no pool " + name);
 		}
@@ -51,6 +51,11 @@ public final class RunningJunction implements AutoCloseable {
 			}
 		}
 		throw new IllegalArgumentException("no server " + server.name() + " in pool " + pool);
+	}
+
+	/** The one bean of {@code type} in the running Junction. */
+	public <T> T bean(Class<T> type) {
+		return this.context.getBean(type);
 	}
 
 	/** What {@code /actuator/prometheus} shows now. */

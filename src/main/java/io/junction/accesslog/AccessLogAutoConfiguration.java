@@ -52,16 +52,6 @@ public class AccessLogAutoConfiguration {
 		}
 
 		@Bean
-		AccessLogAttemptFilter accessLogAttemptFilter() {
-			return new AccessLogAttemptFilter();
-		}
-
-		@Bean
-		AccessLogHttpClientCustomizer accessLogHttpClientCustomizer() {
-			return new AccessLogHttpClientCustomizer();
-		}
-
-		@Bean
 		MeterBinder accessLogMeters(AccessLogWriter writer) {
 			return (registry) -> FunctionCounter
 				.builder("junction.access.log.dropped", writer, AccessLogWriter::dropped)

@@ -1,20 +1,19 @@
 package io.junction.accesslog;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 
-import io.netty.channel.ConnectTimeoutException;
+import io.junction.proxy.Attempt;
+import io.junction.proxy.Forwarding;
+import io.junction.proxy.Termination;
+import io.junction.proxy.UpstreamFailure;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.spi.LoggingEventBuilder;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.util.context.ContextView;
 
-import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpMethod;
@@ -54,19 +53,9 @@ final class AccessLogEntry {
 
 	private @Nullable String pool;
 
-	private int attempts;
-
-	private @Nullable ServiceInstance server;
-
-	private @Nullable URI sentUri;
-
-	private long attemptStarted;
-
-	private long connectStarted;
-
-	private long connectionReady;
-
-	private long responseStarted;
+	// The exchange's attributes, where the pipeline leaves the request's tries; read once
+	// the request is over.
+	private @Nullable Map<String, Object> attributes;
 
 	private long bytesIn;
 
@@ -93,8 +82,9 @@ final class AccessLogEntry {
 		return context.getOrDefault(CONTEXT_KEY, null);
 	}
 
-	void routed(long now, @Nullable Route route) {
+	void routed(long now, @Nullable Route route, Map<String, Object> attributes) {
 		this.routed = now;
+		this.attributes = attributes;
 		if (route != null) {
 			this.route = route.getId();
 			URI target = route.getUri();
@@ -102,32 +92,15 @@ final class AccessLogEntry {
 		}
 	}
 
-	/** A new attempt to send the request, after the load balancer chose a server. */
-	void attempt(long now, @Nullable ServiceInstance server, @Nullable URI sentUri) {
-		this.attempts++;
-		this.attemptStarted = now;
-		this.connectStarted = 0;
-		this.connectionReady = 0;
-		this.responseStarted = 0;
-		this.server = server;
-		this.sentUri = sentUri;
+	private @Nullable Forwarding forwarding() {
+		Map<String, Object> attributes = this.attributes;
+		return (attributes != null && attributes.get(Forwarding.ATTRIBUTE) instanceof Forwarding forwarding)
+				? forwarding : null;
 	}
 
-	/**
-	 * The connection is ready and the request about to be sent.
-	 * @param connectStarted when a new connection started connecting, or null when a
-	 * pooled connection was reused
-	 */
-	void connectionReady(long now, @Nullable Long connectStarted) {
-		this.connectionReady = now;
-		// A connection that the pool started opening before this attempt began (for a
-		// request that gave up) counts as opened from the attempt's start.
-		this.connectStarted = (connectStarted != null) ? Math.max(connectStarted, this.attemptStarted) : 0;
-	}
-
-	/** The server's response headers arrived. */
-	void responseStarted(long now) {
-		this.responseStarted = now;
+	private @Nullable Attempt lastAttempt() {
+		Forwarding forwarding = forwarding();
+		return (forwarding != null) ? forwarding.lastAttempt() : null;
 	}
 
 	void received(DataBuffer buffer) {
@@ -172,37 +145,33 @@ final class AccessLogEntry {
 		}
 		Throwable error = this.error;
 		if (error != null) {
-			return classify(error);
+			UpstreamFailure failure = UpstreamFailure.of(error);
+			if (failure != null) {
+				return failure.termination();
+			}
+			if (error instanceof ResponseStatusException statusError) {
+				return switch (statusError.getStatusCode().value()) {
+					// A route to a plain URL that did not answer within Gateway's
+					// timeout.
+					case 504 -> Termination.SERVER_TIMEOUT;
+					case 404 -> (this.route == null) ? Termination.NO_ROUTE : Termination.INTERNAL_ERROR;
+					default -> Termination.INTERNAL_ERROR;
+				};
+			}
+			return Termination.INTERNAL_ERROR;
 		}
 		if (this.route == null && this.status == 404) {
 			return Termination.NO_ROUTE;
 		}
-		if (this.attempts == 0 && this.status >= 500) {
+		if (attempts() == 0 && this.status >= 500) {
 			return Termination.INTERNAL_ERROR;
 		}
 		return Termination.OK;
 	}
 
-	private Termination classify(Throwable error) {
-		if (error instanceof ConnectException || error instanceof ConnectTimeoutException
-				|| error instanceof UnknownHostException || error instanceof NoRouteToHostException) {
-			return Termination.CONNECT_FAILED;
-		}
-		if (error instanceof ResponseStatusException statusError) {
-			return switch (statusError.getStatusCode().value()) {
-				// Thrown by the load balancer filter when it finds no server.
-				case 503 -> Termination.NO_SERVER;
-				// Thrown by the routing filter at the response timeout.
-				case 504 -> Termination.SERVER_TIMEOUT;
-				case 404 -> (this.route == null) ? Termination.NO_ROUTE : Termination.INTERNAL_ERROR;
-				default -> Termination.INTERNAL_ERROR;
-			};
-		}
-		if (error instanceof IOException) {
-			// PrematureCloseException, a reset or an aborted connection to the server.
-			return Termination.SERVER_ERROR;
-		}
-		return Termination.INTERNAL_ERROR;
+	private int attempts() {
+		Forwarding forwarding = forwarding();
+		return (forwarding != null) ? forwarding.attempts() : 0;
 	}
 
 	/** Time from the request's arrival to the choice of its route, in nanoseconds. */
@@ -212,25 +181,20 @@ final class AccessLogEntry {
 
 	/** Time the last attempt waited for a connection from the pool. */
 	long waitTime() {
-		if (this.attemptStarted == 0) {
-			return -1;
-		}
-		long waited = (this.connectStarted != 0) ? this.connectStarted : this.connectionReady;
-		return (waited != 0) ? waited - this.attemptStarted : -1;
+		Attempt attempt = lastAttempt();
+		return (attempt != null) ? attempt.waitNanos() : -1;
 	}
 
 	/** Time the last attempt took to open a connection: 0 when it reused one. */
 	long connectTime() {
-		if (this.connectionReady == 0) {
-			return -1;
-		}
-		return (this.connectStarted != 0) ? this.connectionReady - this.connectStarted : 0;
+		Attempt attempt = lastAttempt();
+		return (attempt != null) ? attempt.connectNanos() : -1;
 	}
 
 	/** Time from sending the last attempt to the server's response headers. */
 	long responseTime() {
-		return (this.responseStarted != 0 && this.connectionReady != 0) ? this.responseStarted - this.connectionReady
-				: -1;
+		Attempt attempt = lastAttempt();
+		return (attempt != null) ? attempt.responseNanos() : -1;
 	}
 
 	long totalTime() {
@@ -238,7 +202,7 @@ final class AccessLogEntry {
 	}
 
 	int retries() {
-		return Math.max(0, this.attempts - 1);
+		return Math.max(0, attempts() - 1);
 	}
 
 	/**
@@ -307,17 +271,13 @@ final class AccessLogEntry {
 	}
 
 	private @Nullable String serverName() {
-		ServiceInstance server = this.server;
-		return (server != null) ? server.getInstanceId() : null;
+		Attempt attempt = lastAttempt();
+		return (attempt != null) ? attempt.server().getName() : null;
 	}
 
 	private @Nullable String serverAddress() {
-		ServiceInstance server = this.server;
-		if (server != null) {
-			return server.getHost() + ":" + server.getPort();
-		}
-		URI sent = this.sentUri;
-		return (sent != null && sent.getHost() != null) ? sent.getHost() + ":" + sent.getPort() : null;
+		Attempt attempt = lastAttempt();
+		return (attempt != null) ? attempt.server().getHost() + ":" + attempt.server().getPort() : null;
 	}
 
 	private String path() {
@@ -325,8 +285,8 @@ final class AccessLogEntry {
 	}
 
 	private @Nullable String sentPath() {
-		URI sent = this.sentUri;
-		return (sent != null) ? pathAndQuery(sent) : null;
+		Attempt attempt = lastAttempt();
+		return (attempt != null) ? attempt.sentPath() : null;
 	}
 
 	private static String pathAndQuery(URI uri) {

@@ -9,9 +9,9 @@ import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * First of a route's filters: notes the time the route was chosen and the route, makes
- * the entry an exchange attribute for {@link AccessLogAttemptFilter}, and keeps the error
- * that ended the request, before Junction's error handler turns it into a status.
+ * First of a route's filters: notes the time the route was chosen and the route, keeps
+ * the error that ended the request, before Junction's error handler turns it into a
+ * status, and where its tries on a pool will be found.
  */
 final class AccessLogRouteFilter implements GlobalFilter, Ordered {
 
@@ -27,8 +27,8 @@ final class AccessLogRouteFilter implements GlobalFilter, Ordered {
 			if (entry == null) {
 				return chain.filter(exchange);
 			}
-			entry.routed(System.nanoTime(), exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR));
-			exchange.getAttributes().put(AccessLogEntry.ATTRIBUTE, entry);
+			entry.routed(System.nanoTime(), exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR),
+					exchange.getAttributes());
 			return chain.filter(exchange).doOnError(entry::failed);
 		});
 	}

@@ -1,6 +1,6 @@
 package io.junction.admin;
 
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 import io.junction.pools.PoolsAutoConfiguration;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -15,7 +15,7 @@ public class AdminAutoConfiguration {
 
 	@Bean
 	@ConditionalOnAvailableEndpoint
-	ServersEndpoint serversEndpoint(BackendPools pools, AdminProperties properties) {
+	ServersEndpoint serversEndpoint(PoolRegistry pools, AdminProperties properties) {
 		return new ServersEndpoint(pools, properties);
 	}
 

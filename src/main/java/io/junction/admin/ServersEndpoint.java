@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.junction.pools.AdminState;
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 import io.junction.pools.Rotation;
@@ -34,11 +34,11 @@ public class ServersEndpoint {
 
 	private static final int FORBIDDEN = 403;
 
-	private final BackendPools pools;
+	private final PoolRegistry pools;
 
 	private final AdminProperties properties;
 
-	ServersEndpoint(BackendPools pools, AdminProperties properties) {
+	ServersEndpoint(PoolRegistry pools, AdminProperties properties) {
 		this.pools = pools;
 		this.properties = properties;
 	}
@@ -48,7 +48,7 @@ public class ServersEndpoint {
 	public Map<String, Object> servers() {
 		long now = System.nanoTime();
 		Map<String, Object> pools = new LinkedHashMap<>();
-		for (Pool pool : this.pools.all()) {
+		for (Pool pool : this.pools.current().all()) {
 			Map<String, Object> servers = new LinkedHashMap<>();
 			for (PoolServer server : pool.servers()) {
 				servers.put(server.getName(), server.details(now));
@@ -80,7 +80,7 @@ public class ServersEndpoint {
 			return error(FORBIDDEN,
 					"runtime admin is disabled: set junction.admin.enabled=true to change servers at run time");
 		}
-		Pool pool = this.pools.get(poolName);
+		Pool pool = this.pools.current().get(poolName);
 		if (pool == null) {
 			return error(WebEndpointResponse.STATUS_NOT_FOUND, "no pool '" + poolName + "'");
 		}

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 import org.apache.commons.logging.Log;
@@ -25,17 +25,17 @@ final class DemoAppServers implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(DemoAppServers.class);
 
-	private final BackendPools pools;
+	private final PoolRegistry pools;
 
 	private final List<DisposableServer> running = new ArrayList<>();
 
-	DemoAppServers(BackendPools pools) {
+	DemoAppServers(PoolRegistry pools) {
 		this.pools = pools;
 	}
 
 	@Override
 	public void start() {
-		for (Pool pool : this.pools.all()) {
+		for (Pool pool : this.pools.current().all()) {
 			for (PoolServer server : pool.servers()) {
 				if (isLoopback(server.getHost())) {
 					this.running.add(HttpServer.create()
@@ -51,7 +51,7 @@ final class DemoAppServers implements SmartLifecycle {
 	}
 
 	private static String describe(PoolServer server, HttpServerRequest request) {
-		return "server: " + server.getName() + " (backend " + server.getServiceId() + ")\n" + "method: "
+		return "server: " + server.getName() + " (backend " + server.pool() + ")\n" + "method: "
 				+ request.method().name() + "\n" + "path: " + request.uri() + "\n" + "host: "
 				+ request.requestHeaders().get("Host") + "\n";
 	}

@@ -1,6 +1,6 @@
 package io.junction.demo;
 
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 import io.junction.pools.PoolsAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Profile;
 public class DemoAutoConfiguration {
 
 	@Bean
-	DemoAppServers demoAppServers(BackendPools pools) {
+	DemoAppServers demoAppServers(PoolRegistry pools) {
 		return new DemoAppServers(pools);
 	}
 

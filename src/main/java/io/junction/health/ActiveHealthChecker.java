@@ -1,19 +1,20 @@
 package io.junction.health;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 import io.junction.pools.AdminState;
 import io.junction.pools.BackendPools;
 import io.junction.pools.HealthCheckSettings;
+import io.junction.pools.OnDown;
 import io.junction.pools.Pool;
+import io.junction.pools.PoolRegistry;
 import io.junction.pools.PoolServer;
-import io.junction.pools.ServerState;
+import io.junction.proxy.UpstreamFailure;
+import io.junction.proxy.Upstreams;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -22,9 +23,7 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
-import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.tcp.TcpClient;
 
 import org.springframework.context.SmartLifecycle;
@@ -34,9 +33,10 @@ import org.springframework.context.SmartLifecycle;
  * schedule, independent of traffic, one check at a time, the first at a random point of
  * the first interval so that servers are not all checked in the same millisecond. A
  * server goes DOWN after {@code fall} failed checks in a row and UP after {@code rise}
- * passed ones.
+ * passed ones ({@link RiseFall}). Follows the pools registry: a removed server is no
+ * longer checked, a new one is, a kept one keeps its schedule and counts.
  */
-final class ActiveHealthChecker implements SmartLifecycle {
+final class ActiveHealthChecker implements SmartLifecycle, PoolRegistry.Listener {
 
 	private static final Log logger = LogFactory.getLog(ActiveHealthChecker.class);
 
@@ -44,28 +44,25 @@ final class ActiveHealthChecker implements SmartLifecycle {
 
 	private static final Duration MAINTENANCE_TICK = Duration.ofMillis(100);
 
-	private final BackendPools pools;
+	private final PoolRegistry registry;
 
-	// A fresh connection per check, as HAProxy does: a pooled one could hide a dead
-	// listener.
-	private final HttpClient httpClient = HttpClient.create(ConnectionProvider.newConnection())
-		.headers((headers) -> headers.set("User-Agent", "Junction-health-check"));
+	private final Upstreams upstreams;
 
-	private final List<Disposable> schedules = new ArrayList<>();
+	// Guarded by this: changed at start, stop and swaps, never on the request path.
+	private final Map<PoolServer, ServerChecks> checks = new IdentityHashMap<>();
 
-	ActiveHealthChecker(BackendPools pools) {
-		this.pools = pools;
+	private boolean running;
+
+	ActiveHealthChecker(PoolRegistry registry, Upstreams upstreams) {
+		this.registry = registry;
+		this.upstreams = upstreams;
+		registry.addListener(this);
 	}
 
 	@Override
-	public void start() {
-		for (Pool pool : this.pools.all()) {
-			if (pool.healthCheck().enabled()) {
-				for (PoolServer server : pool.servers()) {
-					this.schedules.add(new ServerChecks(pool, server).schedule());
-				}
-			}
-		}
+	public synchronized void start() {
+		this.running = true;
+		schedule(this.registry.current());
 	}
 
 	// Before the web server starts, after it stops: checks (or demo servers) outlive
@@ -76,42 +73,91 @@ final class ActiveHealthChecker implements SmartLifecycle {
 	}
 
 	@Override
-	public void stop() {
-		this.schedules.forEach(Disposable::dispose);
-		this.schedules.clear();
+	public synchronized void stop() {
+		this.running = false;
+		this.checks.values().forEach(ServerChecks::cancel);
+		this.checks.clear();
 	}
 
 	@Override
-	public boolean isRunning() {
-		return !this.schedules.isEmpty();
+	public synchronized boolean isRunning() {
+		return this.running;
 	}
 
-	/** The checks of one server; its counters are touched by one check at a time. */
+	/** Whether {@code server} is being checked now. */
+	synchronized boolean isChecking(PoolServer server) {
+		return this.checks.containsKey(server);
+	}
+
+	@Override
+	public synchronized void swapped(PoolRegistry.Swap swap) {
+		if (!this.running) {
+			return;
+		}
+		for (PoolServer removed : swap.removed()) {
+			ServerChecks gone = this.checks.remove(removed);
+			if (gone != null) {
+				gone.cancel();
+			}
+		}
+		// Kept servers whose pool's checks are configured alike keep their schedule and
+		// counts; the others start again with the new settings.
+		this.checks.entrySet().removeIf((entry) -> {
+			Pool pool = swap.next().get(entry.getKey().pool());
+			if (pool != null && pool.healthCheck().equals(entry.getValue().pool.healthCheck())) {
+				entry.getValue().pool = pool;
+				return false;
+			}
+			entry.getValue().cancel();
+			return true;
+		});
+		schedule(swap.next());
+	}
+
+	private void schedule(BackendPools pools) {
+		for (Pool pool : pools.all()) {
+			if (pool.healthCheck().enabled()) {
+				for (PoolServer server : pool.servers()) {
+					this.checks.computeIfAbsent(server, (unchecked) -> new ServerChecks(pool, unchecked).schedule());
+				}
+			}
+		}
+	}
+
+	/** The checks of one server; its counts are touched by one check at a time. */
 	private final class ServerChecks {
 
-		private final Pool pool;
+		// The server's pool in the current snapshot: a swap may replace it.
+		volatile Pool pool;
 
 		private final PoolServer server;
 
 		private final HealthCheckSettings settings;
 
-		private int passedInARow;
-
-		private int failedInARow;
+		private final RiseFall riseFall;
 
 		private boolean first = true;
+
+		private Disposable schedule = () -> {
+		};
 
 		ServerChecks(Pool pool, PoolServer server) {
 			this.pool = pool;
 			this.server = server;
 			this.settings = pool.healthCheck();
+			this.riseFall = new RiseFall(this.settings.rise(), this.settings.fall());
 		}
 
-		Disposable schedule() {
-			return Mono.defer(() -> Mono.delay(nextDelay()).then(Mono.defer(this::probeUnlessInMaintenance)))
+		ServerChecks schedule() {
+			this.schedule = Mono.defer(() -> Mono.delay(nextDelay()).then(Mono.defer(this::probeUnlessInMaintenance)))
 				.doOnNext(this::record)
 				.repeat()
 				.subscribe(null, (error) -> logger.error("Health checks of " + this.server + " stopped", error));
+			return this;
+		}
+
+		void cancel() {
+			this.schedule.dispose();
 		}
 
 		private Duration nextDelay() {
@@ -136,8 +182,7 @@ final class ActiveHealthChecker implements SmartLifecycle {
 		 */
 		private Mono<String> probeUnlessInMaintenance() {
 			if (this.server.state().adminState() == AdminState.MAINT) {
-				this.passedInARow = 0;
-				this.failedInARow = 0;
+				this.riseFall.reset();
 				return Mono.empty();
 			}
 			long started = System.nanoTime();
@@ -150,13 +195,17 @@ final class ActiveHealthChecker implements SmartLifecycle {
 			int timeoutMillis = (int) Math.max(1, timeout.toMillis());
 			Mono<String> probe;
 			if (this.settings.path() != null) {
-				probe = httpClient.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+				probe = ActiveHealthChecker.this.upstreams.checkClient(this.pool)
+					.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
 					.get()
 					.uri(this.server.getUri().resolve(this.settings.path()))
-					.responseSingle((response, body) -> body.then(Mono.fromSupplier(() -> {
+					// The body is read and dropped buffer by buffer (each released as it
+					// comes), never aggregated: a check cut short holds no buffer.
+					.response((response, body) -> body.then(Mono.fromSupplier(() -> {
 						int status = response.status().code();
 						return this.settings.expectStatus().matches(status) ? PASSED : "HTTP " + status;
-					})));
+					})))
+					.singleOrEmpty();
 			}
 			else {
 				probe = TcpClient.newConnection()
@@ -171,42 +220,34 @@ final class ActiveHealthChecker implements SmartLifecycle {
 		}
 
 		private void record(String outcome) {
-			ServerState state = this.server.state();
+			Pool pool = this.pool;
 			if (outcome.isEmpty()) {
-				this.failedInARow = 0;
-				this.passedInARow++;
-				// Leaving MAINT the server was unchecked, not failing: one passed check
-				// brings it back, not rise.
-				boolean pending = state.isCheckPending();
-				if (!state.isUp() && (pending || this.passedInARow >= this.settings.rise()) && state.markUp()) {
-					StateChangeLog.up(this.pool, this.server, this.passedInARow);
+				if (this.riseFall.passed(this.server.state())) {
+					StateChangeLog.up(pool, this.server, this.riseFall.passedInARow());
 				}
 			}
-			else {
-				this.passedInARow = 0;
-				this.failedInARow++;
-				state.recordCheckFailure(outcome);
-				if (state.isUp() && this.failedInARow >= this.settings.fall() && state.markDown(outcome)) {
-					StateChangeLog.down(this.pool, this.server, this.failedInARow, outcome);
+			else if (this.riseFall.failed(this.server.state(), outcome)) {
+				StateChangeLog.down(pool, this.server, this.riseFall.failedInARow(), outcome);
+				if (pool.onDown() == OnDown.CANCEL) {
+					StateChangeLog.cancelled(pool, this.server, this.server.cancelInFlight());
 				}
 			}
 		}
 
 	}
 
-	private static String describe(Throwable error, Duration timeout) {
-		if (error instanceof NoRouteToHostException) {
-			return "no route to host";
-		}
-		if (error instanceof ConnectException) {
-			return "connection refused";
-		}
+	/** Why a check failed: the traffic's wording, with the check's own timeout. */
+	static String describe(Throwable error, Duration timeout) {
 		if (error instanceof TimeoutException || error instanceof ConnectTimeoutException
 				|| error instanceof ReadTimeoutException) {
 			return "timeout after " + timeout.toMillis() + "ms";
 		}
 		if (error instanceof PrematureCloseException) {
 			return "connection closed";
+		}
+		UpstreamFailure failure = UpstreamFailure.of(error);
+		if (failure != null) {
+			return failure.reason();
 		}
 		String message = error.getMessage();
 		return error.getClass().getSimpleName() + ((message != null) ? ": " + message : "");

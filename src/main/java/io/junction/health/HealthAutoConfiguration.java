@@ -1,29 +1,30 @@
 package io.junction.health;
 
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 import io.junction.pools.PoolsAutoConfiguration;
 import io.junction.pools.ServerObserver;
+import io.junction.proxy.Upstreams;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /** Active and passive checks of every pool's servers, and their health report. */
-@AutoConfiguration(before = PoolsAutoConfiguration.class)
+@AutoConfiguration(after = PoolsAutoConfiguration.class)
 public class HealthAutoConfiguration {
 
 	@Bean
 	ServerObserver passiveHealthTracker() {
-		return new PassiveHealthTracker();
+		return new PassiveHealthTracker(System::nanoTime);
 	}
 
 	@Bean
-	ActiveHealthChecker activeHealthChecker(BackendPools pools) {
-		return new ActiveHealthChecker(pools);
+	ActiveHealthChecker activeHealthChecker(PoolRegistry registry, Upstreams upstreams) {
+		return new ActiveHealthChecker(registry, upstreams);
 	}
 
 	@Bean
-	PoolsHealthIndicator poolsHealthIndicator(BackendPools pools) {
-		return new PoolsHealthIndicator(pools);
+	PoolsHealthIndicator poolsHealthIndicator(PoolRegistry registry) {
+		return new PoolsHealthIndicator(registry);
 	}
 
 }

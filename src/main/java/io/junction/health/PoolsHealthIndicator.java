@@ -3,7 +3,7 @@ package io.junction.health;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 
@@ -17,9 +17,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  */
 final class PoolsHealthIndicator implements HealthIndicator {
 
-	private final BackendPools pools;
+	private final PoolRegistry pools;
 
-	PoolsHealthIndicator(BackendPools pools) {
+	PoolsHealthIndicator(PoolRegistry pools) {
 		this.pools = pools;
 	}
 
@@ -27,7 +27,7 @@ final class PoolsHealthIndicator implements HealthIndicator {
 	public Health health() {
 		long now = System.nanoTime();
 		Health.Builder health = Health.up();
-		for (Pool pool : this.pools.all()) {
+		for (Pool pool : this.pools.current().all()) {
 			Map<String, Object> servers = new LinkedHashMap<>();
 			for (PoolServer server : pool.servers()) {
 				servers.put(server.getName(), server.details(now));

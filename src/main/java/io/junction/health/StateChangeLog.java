@@ -23,10 +23,15 @@ final class StateChangeLog {
 				+ pool.servers().size() + " servers UP");
 	}
 
-	static void ejected(Pool pool, PoolServer server, String ejectTime, int errors, String reason) {
+	static void ejected(Pool pool, PoolServer server, String ejectTime, int errors, String reason, long now) {
 		logger.warn(prefix(pool, server) + " is ejected for " + ejectTime + " (" + errors + " consecutive errors: "
-				+ reason + "), " + pool.availableCount(System.nanoTime()) + " of " + pool.servers().size()
-				+ " servers available");
+				+ reason + "), " + pool.availableCount(now) + " of " + pool.servers().size() + " servers available");
+	}
+
+	static void cancelled(Pool pool, PoolServer server, int requests) {
+		if (requests > 0) {
+			logger.warn(prefix(pool, server) + ": " + requests + " requests in flight cut short (on-down: cancel)");
+		}
 	}
 
 	private static String prefix(Pool pool, PoolServer server) {

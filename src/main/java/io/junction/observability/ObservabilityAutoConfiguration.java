@@ -2,7 +2,7 @@ package io.junction.observability;
 
 import java.util.List;
 
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 import io.junction.pools.PoolsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 public class ObservabilityAutoConfiguration {
 
 	@Bean
-	PoolMeters poolMeters(BackendPools pools) {
+	PoolMeters poolMeters(PoolRegistry pools) {
 		return new PoolMeters(pools);
 	}
 

@@ -3,7 +3,7 @@ package io.junction.observability;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 import io.junction.pools.ServerState;
@@ -19,11 +19,11 @@ import org.jspecify.annotations.Nullable;
  */
 record PoolStats(List<PoolRow> pools, long time) {
 
-	static PoolStats read(BackendPools backendPools) {
+	static PoolStats read(PoolRegistry registry) {
 		long now = System.nanoTime();
 		long wallClock = System.currentTimeMillis();
 		List<PoolRow> pools = new ArrayList<>();
-		for (Pool pool : backendPools.all()) {
+		for (Pool pool : registry.current().all()) {
 			List<ServerRow> servers = new ArrayList<>();
 			for (PoolServer server : pool.servers()) {
 				servers.add(ServerRow.of(server, now, wallClock));

@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
-import io.junction.pools.PoolServer;
+import io.junction.proxy.UpstreamFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -12,8 +12,6 @@ import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
-import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
@@ -26,10 +24,9 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Sees every routed request end, once its response has been written: records the route's
- * requests, responses, errors and duration, and ends the request on the server that
- * answered it (its in-flight count). Takes the place of Gateway's own request timer,
- * which looked its timer up by tags on every request; here each route's meters are built
- * once and found with one map lookup.
+ * requests, responses, errors and duration. Takes the place of Gateway's own request
+ * timer, which looked its timer up by tags on every request; here each route's meters are
+ * built once and found with one map lookup.
  */
 final class RouteMetricsFilter implements GlobalFilter, Ordered {
 
@@ -67,11 +64,6 @@ final class RouteMetricsFilter implements GlobalFilter, Ordered {
 	 * Records the end of the exchange; {@code status} is -1 when the client left first.
 	 */
 	private void ended(ServerWebExchange exchange, long started, int status) {
-		Response<ServiceInstance> chosen = exchange
-			.getAttribute(ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR);
-		if (chosen != null && chosen.getServer() instanceof PoolServer server) {
-			server.traffic().ended();
-		}
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
 		if (route != null) {
 			meters(route.getId()).record(status, System.nanoTime() - started);
@@ -115,6 +107,10 @@ final class RouteMetricsFilter implements GlobalFilter, Ordered {
 	 * 5xx for a server that failed.
 	 */
 	private static int statusOf(Throwable error) {
+		UpstreamFailure failure = UpstreamFailure.of(error);
+		if (failure != null) {
+			return failure.status().value();
+		}
 		return (error instanceof ResponseStatusException statusError) ? statusError.getStatusCode().value() : 500;
 	}
 

@@ -1,6 +1,6 @@
 package io.junction.observability;
 
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
@@ -24,7 +24,7 @@ class StatsPageConfiguration {
 	private static final Resource PAGE = new ClassPathResource("io/junction/observability/stats.html");
 
 	@Bean
-	RouterFunction<ServerResponse> statsPage(BackendPools pools) {
+	RouterFunction<ServerResponse> statsPage(PoolRegistry pools) {
 		return RouterFunctions.route()
 			.GET("/junction",
 					(request) -> ServerResponse.ok()

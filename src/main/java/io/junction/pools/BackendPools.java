@@ -1,38 +1,37 @@
 package io.junction.pools;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
-import io.junction.InvalidConfigurationException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every configured pool by name, built from {@link PoolsProperties}. Building it is where
- * pool configuration is checked: any bad value stops start-up with a message that names
- * its key.
+ * One immutable snapshot of every configured pool by name, with the version that
+ * {@link PoolRegistry} gave it. A request looks its pool up once in the snapshot that is
+ * current when it arrives and keeps that pool, retries included, whatever is swapped in
+ * meanwhile.
  */
 public final class BackendPools {
 
-	// A pool name becomes the host of an lb:// URI, so it must be a valid host name;
-	// java.net.URI gives no host at all for names with '_' (common in haproxy.cfg).
-	private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?");
+	static final BackendPools NONE = new BackendPools(0, Map.of());
+
+	private final long version;
 
 	private final Map<String, Pool> pools;
 
-	public BackendPools(PoolsProperties properties) {
-		Map<String, Pool> pools = new LinkedHashMap<>();
-		properties.getBackends().forEach((name, pool) -> pools.put(name, build(name, pool)));
-		this.pools = Collections.unmodifiableMap(pools);
+	BackendPools(long version, Map<String, Pool> pools) {
+		this.version = version;
+		this.pools = Collections.unmodifiableMap(new LinkedHashMap<>(pools));
+	}
+
+	/**
+	 * The snapshot's version: 1 for the configuration read at start-up, then +1 per swap.
+	 */
+	public long version() {
+		return this.version;
 	}
 
 	/** The pool of that name, or {@code null} when none is configured. */
@@ -48,147 +47,6 @@ public final class BackendPools {
 	/** All pools, in configuration order. */
 	public Collection<Pool> all() {
 		return this.pools.values();
-	}
-
-	private static Pool build(String name, PoolsProperties.Pool pool) {
-		String key = PoolsProperties.PREFIX + ".backends." + name;
-		if (!POOL_NAME.matcher(name).matches()) {
-			throw new InvalidConfigurationException(key, "pool name '" + name
-					+ "' is not a host name (use letters, digits and '-', so that lb://" + name + " works)");
-		}
-		List<PoolsProperties.Server> servers = pool.getServers();
-		if (servers.isEmpty()) {
-			throw new InvalidConfigurationException(key + ".servers",
-					"pool '" + name + "' has no servers; list at least one");
-		}
-		Map<String, Integer> indexByName = new HashMap<>();
-		PoolServer[] built = new PoolServer[servers.size()];
-		for (int i = 0; i < servers.size(); i++) {
-			String serverKey = key + ".servers[" + i + "]";
-			PoolsProperties.Server server = servers.get(i);
-			String serverName = server.getName();
-			if (serverName == null || serverName.isBlank()) {
-				throw new InvalidConfigurationException(serverKey + ".name", "every server needs a name");
-			}
-			Integer previous = indexByName.putIfAbsent(serverName, i);
-			if (previous != null) {
-				throw new InvalidConfigurationException(serverKey + ".name", "server name '" + serverName
-						+ "' is used twice in pool '" + name + "' (also servers[" + previous + "])");
-			}
-			built[i] = new PoolServer(name, serverName, serverUri(serverKey + ".url", server.getUrl()),
-					weight(serverKey + ".weight", server.getWeight()));
-		}
-		return new Pool(name, List.of(built), healthCheck(key + ".health-check", pool.getHealthCheck()),
-				passiveCheck(key + ".passive-check", pool.getPassiveCheck()), retry(key, pool),
-				millis(key + ".connect-timeout", pool.getConnectTimeout()),
-				positive(key + ".response-timeout", pool.getResponseTimeout()));
-	}
-
-	private static HealthCheckSettings healthCheck(String key, PoolsProperties.HealthCheck check) {
-		Duration interval = positive(key + ".interval", check.getInterval());
-		Duration timeout = positive(key + ".timeout", check.getTimeout());
-		if (timeout.compareTo(interval) >= 0) {
-			throw new InvalidConfigurationException(key + ".timeout",
-					timeout + " must be shorter than interval " + interval + ", so that checks never overlap");
-		}
-		String path = check.getPath();
-		if (path != null && !path.startsWith("/")) {
-			throw new InvalidConfigurationException(key + ".path", "'" + path + "' must start with '/'");
-		}
-		ExpectedStatus expectStatus;
-		try {
-			expectStatus = ExpectedStatus.parse(check.getExpectStatus());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationException(key + ".expect-status", ex.getMessage());
-		}
-		return new HealthCheckSettings(check.isEnabled(), path, interval, timeout,
-				atLeastOne(key + ".rise", check.getRise()), atLeastOne(key + ".fall", check.getFall()), expectStatus);
-	}
-
-	private static PassiveCheckSettings passiveCheck(String key, PoolsProperties.PassiveCheck check) {
-		return new PassiveCheckSettings(check.isEnabled(),
-				atLeastOne(key + ".consecutive-errors", check.getConsecutiveErrors()),
-				positive(key + ".eject-time", check.getEjectTime()), check.isLayer7());
-	}
-
-	private static RetryPolicy retry(String key, PoolsProperties.Pool pool) {
-		if (pool.getRetries() < 0) {
-			throw new InvalidConfigurationException(key + ".retries", pool.getRetries() + " must be 0 or more");
-		}
-		Set<RetryPolicy.RetryOn> on = EnumSet.noneOf(RetryPolicy.RetryOn.class);
-		for (String keyword : pool.getRetryOn()) {
-			RetryPolicy.RetryOn condition = RetryPolicy.RetryOn.fromKeyword(keyword.trim());
-			if (condition == null) {
-				throw new InvalidConfigurationException(key + ".retry-on", "'" + keyword
-						+ "' is not one of conn-failure, empty-response, response-timeout, 502, 503, 504");
-			}
-			on.add(condition);
-		}
-		long buffer = pool.getRetryBuffer().toBytes();
-		if (buffer < 0 || buffer > Integer.MAX_VALUE) {
-			throw new InvalidConfigurationException(key + ".retry-buffer",
-					pool.getRetryBuffer() + " must be between 0 and 2GB");
-		}
-		return new RetryPolicy(pool.getRetries(), on, (int) buffer);
-	}
-
-	private static Duration positive(String key, @Nullable Duration value) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw new InvalidConfigurationException(key, value + " must be positive");
-		}
-		return value;
-	}
-
-	/** A timeout handed to Netty in whole milliseconds: at least 1ms, at most an int. */
-	private static Duration millis(String key, @Nullable Duration value) {
-		Duration positive = positive(key, value);
-		if (positive.toMillis() < 1 || positive.toMillis() > Integer.MAX_VALUE) {
-			throw new InvalidConfigurationException(key, value + " must be between 1ms and 24 days");
-		}
-		return positive;
-	}
-
-	private static int atLeastOne(String key, int value) {
-		if (value < 1) {
-			throw new InvalidConfigurationException(key, value + " must be 1 or more");
-		}
-		return value;
-	}
-
-	private static int weight(String key, int weight) {
-		if (weight < 0 || weight > Rotation.MAX_WEIGHT) {
-			throw new InvalidConfigurationException(key,
-					weight + " must be from 0 to " + Rotation.MAX_WEIGHT + " (0 sends the server no new requests)");
-		}
-		return weight;
-	}
-
-	private static URI serverUri(String key, @Nullable String url) {
-		if (url == null || url.isBlank()) {
-			throw new InvalidConfigurationException(key, "every server needs a url, such as http://10.0.0.1:8080");
-		}
-		URI uri;
-		try {
-			uri = new URI(url.trim());
-		}
-		catch (URISyntaxException ex) {
-			throw new InvalidConfigurationException(key, "'" + url + "' is not a URL: " + ex.getMessage());
-		}
-		if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-			throw new InvalidConfigurationException(key,
-					"'" + url + "' is not an absolute http(s) URL, such as http://10.0.0.1:8080");
-		}
-		if (uri.getHost() == null) {
-			throw new InvalidConfigurationException(key, "'" + url + "' has no valid host");
-		}
-		boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
-				&& uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
-		if (!bare) {
-			throw new InvalidConfigurationException(key,
-					"'" + url + "' must name only scheme, host and port; rewrite paths in the route (RewritePath)");
-		}
-		return uri;
 	}
 
 }

@@ -6,9 +6,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A named pool of app servers and how it is checked and retried, fixed at start-up but
- * for the servers' admin states and weights, which its {@link Rotation} changes at run
- * time.
+ * A named pool of app servers and how it is checked and retried: part of one
+ * {@link BackendPools} snapshot, so fixed but for the servers' admin states and weights,
+ * which its {@link Rotation} changes at run time.
  *
  * @param name the pool's name, the service id of {@code lb://<name>}
  * @param servers the servers in configuration order, never empty
@@ -16,12 +16,17 @@ import org.jspecify.annotations.Nullable;
  * @param passiveCheck the passive checks
  * @param retry when failed requests are tried again
  * @param connectTimeout maximum time to open a connection to a server
- * @param responseTimeout maximum time to wait for a response's headers
+ * @param responseTimeout maximum time a request waits for a response's headers, all tries
+ * together
+ * @param tryTimeout maximum time one try waits for a response's headers, or null for no
+ * bound but the response timeout
+ * @param onDown what happens to requests in flight to a server marked DOWN or ejected
+ * @param connectionPool how connections to the servers are kept
  * @param rotation the servers' admin states and weights, changed at run time
  */
 public record Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
-		Rotation rotation) {
+		@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool, Rotation rotation) {
 
 	public Pool {
 		servers = List.copyOf(servers);
@@ -29,9 +34,10 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 
 	/** A pool whose servers are all READY with their configured weights. */
 	public Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
-			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout) {
-		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout,
-				new Rotation(servers, healthCheck.enabled()));
+			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
+			@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool) {
+		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout, onDown,
+				connectionPool, new Rotation(servers, healthCheck.enabled()));
 	}
 
 	/** The server of that name, or {@code null} when the pool has none. */

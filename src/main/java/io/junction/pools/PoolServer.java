@@ -3,14 +3,14 @@ package io.junction.pools;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import org.springframework.cloud.client.ServiceInstance;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One app server of a pool, as Spring Cloud LoadBalancer sees it: the pool is the service
- * id, the server's name the instance id.
+ * One app server of a pool: its configuration (name, URL) and its live state, which a new
+ * snapshot of the pools keeps when it configures the same pool, name and URL again.
  */
-public final class PoolServer implements ServiceInstance {
+public final class PoolServer {
 
 	private final String pool;
 
@@ -26,6 +26,10 @@ public final class PoolServer implements ServiceInstance {
 
 	private final ServerTraffic traffic = new ServerTraffic();
 
+	// The tries on their way to this server now, so that they can be cancelled when it
+	// goes DOWN; ServerTraffic counts them, this set can reach them.
+	private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+
 	PoolServer(String pool, String name, URI uri, int weight) {
 		this.pool = pool;
 		this.name = name;
@@ -36,7 +40,7 @@ public final class PoolServer implements ServiceInstance {
 	}
 
 	/** Scheme, host and port as the start of a URL, such as {@code http://app01:8080}. */
-	String origin() {
+	public String origin() {
 		return this.origin;
 	}
 
@@ -50,49 +54,56 @@ public final class PoolServer implements ServiceInstance {
 		return this.traffic;
 	}
 
+	/** A try is on its way to the server: in flight until {@link #ended(InFlight)}. */
+	public void started(InFlight attempt) {
+		this.traffic.started();
+		this.inFlight.add(attempt);
+	}
+
+	/** A try that {@link #started(InFlight)} is over: answered, failed or abandoned. */
+	public void ended(InFlight attempt) {
+		if (this.inFlight.remove(attempt)) {
+			this.traffic.ended();
+		}
+	}
+
+	/**
+	 * Cancels every try in flight to the server (its checks found it DOWN); returns how
+	 * many there were.
+	 */
+	public int cancelInFlight() {
+		int cancelled = 0;
+		for (InFlight attempt : this.inFlight) {
+			attempt.serverDown();
+			cancelled++;
+		}
+		return cancelled;
+	}
+
 	/** The server's name in its pool. */
 	public String getName() {
 		return this.name;
 	}
 
-	@Override
-	public String getInstanceId() {
-		return this.name;
-	}
-
-	@Override
-	public String getServiceId() {
+	/** The name of the server's pool. */
+	public String pool() {
 		return this.pool;
 	}
 
-	@Override
 	public String getHost() {
 		return this.uri.getHost();
 	}
 
-	@Override
 	public int getPort() {
 		return this.port;
 	}
 
-	@Override
 	public boolean isSecure() {
 		return "https".equals(this.uri.getScheme());
 	}
 
-	@Override
 	public URI getUri() {
 		return this.uri;
-	}
-
-	@Override
-	public String getScheme() {
-		return this.uri.getScheme();
-	}
-
-	@Override
-	public Map<String, String> getMetadata() {
-		return Map.of();
 	}
 
 	/**
@@ -115,6 +126,14 @@ public final class PoolServer implements ServiceInstance {
 	@Override
 	public String toString() {
 		return this.pool + "/" + this.name + " " + this.uri;
+	}
+
+	/** A try in flight to a server, which the server's health can cut short. */
+	public interface InFlight {
+
+		/** The server was marked DOWN or ejected: give up on it now. */
+		void serverDown();
+
 	}
 
 }

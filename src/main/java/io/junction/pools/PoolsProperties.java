@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Backend pools, one per HAProxy {@code backend}. Checked by {@link BackendPools} at
- * start-up, which refuses a bad value naming its key.
+ * Backend pools, one per HAProxy {@code backend}. Checked when {@link PoolRegistry}
+ * builds them, which refuses a bad value naming its key.
  */
 @ConfigurationProperties(PoolsProperties.PREFIX)
 public class PoolsProperties {
@@ -78,10 +78,28 @@ public class PoolsProperties {
 		private Duration connectTimeout = Duration.ofSeconds(2);
 
 		/**
-		 * Maximum time to wait for a response's headers (HAProxy {@code timeout server}).
-		 * Default 30s.
+		 * Maximum time a request waits for its response's headers, all tries together
+		 * (HAProxy {@code timeout server}; Envoy's route {@code timeout}). Default 30s.
 		 */
 		private Duration responseTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Maximum time one try waits for a response's headers before it fails as
+		 * response-timeout and, where retry-on allows, is tried on another server (Envoy
+		 * {@code per_try_timeout}). Default none: a try may take the whole
+		 * response-timeout.
+		 */
+		private @Nullable Duration tryTimeout;
+
+		/**
+		 * What happens to the requests in flight to a server when its checks mark it DOWN
+		 * or eject it: cancel (retried elsewhere where retry-on allows, else 502) or wait
+		 * (HAProxy {@code on-marked-down shutdown-sessions}). Default cancel.
+		 */
+		private OnDown onDown = OnDown.CANCEL;
+
+		/** How connections to the pool's servers are kept. */
+		private ConnectionPool connectionPool = new ConnectionPool();
 
 		public List<Server> getServers() {
 			return this.servers;
@@ -145,6 +163,66 @@ public class PoolsProperties {
 
 		public void setResponseTimeout(Duration responseTimeout) {
 			this.responseTimeout = responseTimeout;
+		}
+
+		public @Nullable Duration getTryTimeout() {
+			return this.tryTimeout;
+		}
+
+		public void setTryTimeout(@Nullable Duration tryTimeout) {
+			this.tryTimeout = tryTimeout;
+		}
+
+		public OnDown getOnDown() {
+			return this.onDown;
+		}
+
+		public void setOnDown(OnDown onDown) {
+			this.onDown = onDown;
+		}
+
+		public ConnectionPool getConnectionPool() {
+			return this.connectionPool;
+		}
+
+		public void setConnectionPool(ConnectionPool connectionPool) {
+			this.connectionPool = connectionPool;
+		}
+
+	}
+
+	/** The pool's own HTTP client: its connections to each server. */
+	public static class ConnectionPool {
+
+		/**
+		 * Most connections open to one server at once; a request beyond them waits for a
+		 * free one (HAProxy {@code maxconn} on a {@code server}, without its queue).
+		 * Default 1024.
+		 */
+		private int maxConnections = 1024;
+
+		/**
+		 * How long an unused connection stays open for the next request (HAProxy
+		 * {@code pool-purge-delay}). Keep it below the app servers' own keep-alive
+		 * timeout, so that Junction, not the server, closes an idle connection. Default
+		 * 30s.
+		 */
+		private Duration maxIdleTime = Duration.ofSeconds(30);
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getMaxIdleTime() {
+			return this.maxIdleTime;
+		}
+
+		public void setMaxIdleTime(Duration maxIdleTime) {
+			this.maxIdleTime = maxIdleTime;
 		}
 
 	}

@@ -32,7 +32,7 @@ public final class Rotation {
 	}
 
 	/** One cycle of turns, as indexes into the pool's servers. Never modified. */
-	int[] order() {
+	public int[] order() {
 		return this.order;
 	}
 

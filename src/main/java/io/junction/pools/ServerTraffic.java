@@ -12,9 +12,6 @@ import java.util.function.LongConsumer;
  */
 public final class ServerTraffic {
 
-	private static final LongConsumer NO_TIMES = (nanos) -> {
-	};
-
 	private final AtomicInteger current = new AtomicInteger();
 
 	private final AtomicInteger max = new AtomicInteger();
@@ -35,7 +32,8 @@ public final class ServerTraffic {
 
 	private final LongAdder responseNanos = new LongAdder();
 
-	private volatile LongConsumer responseTimes = NO_TIMES;
+	private volatile LongConsumer responseTimes = (nanos) -> {
+	};
 
 	ServerTraffic() {
 	}
@@ -88,10 +86,10 @@ public final class ServerTraffic {
 
 	/**
 	 * Also gives every response time, in nanoseconds, to {@code listener} (the metrics'
-	 * histogram). Called at start-up, never on the request path.
+	 * histogram), in place of any earlier one. Never called on the request path.
 	 */
-	public synchronized void addResponseTimeListener(LongConsumer listener) {
-		this.responseTimes = (this.responseTimes == NO_TIMES) ? listener : this.responseTimes.andThen(listener);
+	public void setResponseTimeListener(LongConsumer listener) {
+		this.responseTimes = listener;
 	}
 
 	/** Requests being sent or answered now. */

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpMethod;
+import io.junction.proxy.ProxyHeaders;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,7 +34,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Sends the request to the server the load balancer chose and hands the response to
+ * Sends a request for a route to a plain URL (not a pool) and hands the response to
  * Gateway's response writer: Junction's routing filter in place of Gateway's
  * ({@code global-filter.netty-routing.enabled: false}), in the same place in the chain
  * and with the same exchange attributes for the filters around it. It writes the headers
@@ -55,9 +56,10 @@ final class ProxyRoutingFilter implements GlobalFilter, Ordered {
 	// Keyed by the route's connect-timeout metadata as configured: a handful at most.
 	private final Map<Object, HttpClient> clientsByConnectTimeout = new ConcurrentHashMap<>();
 
-	ProxyRoutingFilter(HttpClient httpClient, HttpClientProperties properties, RoutingProperties routing) {
+	ProxyRoutingFilter(HttpClient httpClient, HttpClientProperties properties, RoutingProperties routing,
+			ProxyHeaders headers) {
 		this.httpClient = httpClient;
-		this.headers = new ProxyHeaders(routing.getTrustedProxies());
+		this.headers = headers;
 		this.preserveHost = routing.isPreserveHost();
 		this.defaultResponseTimeout = properties.getResponseTimeout();
 	}
@@ -143,9 +145,7 @@ final class ProxyRoutingFilter implements GlobalFilter, Ordered {
 		if (receivedHeaders.contains(HttpHeaders.CONTENT_LENGTH)) {
 			sent.remove(HttpHeaders.TRANSFER_ENCODING);
 		}
-		// Kept so that a retry can take this response's headers back (PoolRetryFilter).
-		exchange.getAttributes()
-			.put(ServerWebExchangeUtils.CLIENT_RESPONSE_HEADER_NAMES, this.headers.toClient(receivedHeaders, sent));
+		this.headers.toClient(receivedHeaders, sent);
 	}
 
 	/** A request has a body when it says how long it is or that it comes in chunks. */

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 import io.junction.InvalidConfigurationException;
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -33,9 +33,9 @@ final class RouteConfigurationValidator implements SmartInitializingSingleton {
 
 	private final GatewayProperties gateway;
 
-	private final BackendPools pools;
+	private final PoolRegistry pools;
 
-	RouteConfigurationValidator(GatewayProperties gateway, BackendPools pools) {
+	RouteConfigurationValidator(GatewayProperties gateway, PoolRegistry pools) {
 		this.gateway = gateway;
 		this.pools = pools;
 	}
@@ -62,9 +62,9 @@ final class RouteConfigurationValidator implements SmartInitializingSingleton {
 				throw new InvalidConfigurationException(key + ".uri", "route '" + route.getId() + "': " + uri
 						+ " names no valid pool (pool names are host names: letters, digits and '-')");
 			}
-			if (this.pools.get(pool) == null) {
+			if (this.pools.current().get(pool) == null) {
 				throw new InvalidConfigurationException(key + ".uri", "route '" + route.getId() + "': " + uri
-						+ " names no backend; configured under junction.backends: " + this.pools.names());
+						+ " names no backend; configured under junction.backends: " + this.pools.current().names());
 			}
 		}
 		List<PredicateDefinition> predicates = route.getPredicates();

@@ -3,7 +3,8 @@ package io.junction.routing;
 import java.util.List;
 
 import io.junction.observability.JunctionMeters;
-import io.junction.pools.BackendPools;
+import io.junction.pools.PoolRegistry;
+import io.junction.proxy.ProxyHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
@@ -45,14 +46,6 @@ public class RoutingAutoConfiguration {
 		return new RewritePathGatewayFilterFactory();
 	}
 
-	// Replaces Gateway's own locator of the configured routes (it backs off when one
-	// exists).
-	@Bean
-	PoolTimeoutsRouteDefinitionLocator poolTimeoutsRouteDefinitionLocator(GatewayProperties gateway,
-			BackendPools pools) {
-		return new PoolTimeoutsRouteDefinitionLocator(gateway, pools);
-	}
-
 	// Replaces Gateway's linear route lookup (it backs off when a mapping exists). It
 	// also counts the requests no route matches: WebFlux's own per-request Observation,
 	// the only other count of them, is off (application.yml) for what it cost.
@@ -73,16 +66,18 @@ public class RoutingAutoConfiguration {
 	}
 
 	@Bean
-	RouteConfigurationValidator routeConfigurationValidator(GatewayProperties gateway, BackendPools pools) {
+	RouteConfigurationValidator routeConfigurationValidator(GatewayProperties gateway, PoolRegistry pools) {
 		return new RouteConfigurationValidator(gateway, pools);
 	}
 
 	// Replaces Gateway's routing filter and its companion that writes the response, both
-	// turned off in application.yml (global-filter.netty-routing.enabled: false).
+	// turned off in application.yml (global-filter.netty-routing.enabled: false), for
+	// routes to a plain URL; routes to a pool have Junction's pipeline
+	// (io.junction.proxy).
 	@Bean
 	ProxyRoutingFilter proxyRoutingFilter(HttpClient httpClient, HttpClientProperties properties,
-			RoutingProperties routing) {
-		return new ProxyRoutingFilter(httpClient, properties, routing);
+			RoutingProperties routing, ProxyHeaders headers) {
+		return new ProxyRoutingFilter(httpClient, properties, routing, headers);
 	}
 
 	@Bean

@@ -1,19 +1,14 @@
 package io.junction.routing;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
-import io.netty.channel.ConnectTimeoutException;
+import io.junction.proxy.UpstreamException;
+import io.junction.proxy.UpstreamFailure;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.netty.channel.AbortedException;
-import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.cloud.gateway.route.Route;
@@ -49,13 +44,10 @@ final class RoutingErrorWebExceptionHandler implements ErrorWebExceptionHandler 
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
 		HttpStatusCode status;
 		String detail;
-		if (isNoServerReachable(ex)) {
-			status = HttpStatus.SERVICE_UNAVAILABLE;
-			detail = "no server of " + pool(route) + " is available";
-		}
-		else if (ex instanceof PrematureCloseException || ex instanceof AbortedException || ex instanceof IOException) {
-			status = HttpStatus.BAD_GATEWAY;
-			detail = "the server closed the connection before answering";
+		UpstreamFailure failure = UpstreamFailure.of(ex);
+		if (failure != null) {
+			status = failure.status();
+			detail = failure.clientText((ex instanceof UpstreamException upstream) ? upstream.pool() : pool(route));
 		}
 		else if (ex instanceof ResponseStatusException statusException) {
 			status = statusException.getStatusCode();
@@ -84,27 +76,19 @@ final class RoutingErrorWebExceptionHandler implements ErrorWebExceptionHandler 
 		if (status.value() == HttpStatus.NOT_FOUND.value() && route == null) {
 			return "no route matches " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath();
 		}
-		if (status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
-			return "no server of " + pool(route) + " is available";
-		}
 		if (status.value() == HttpStatus.GATEWAY_TIMEOUT.value()) {
-			return "the server did not answer in time";
+			// A route to a plain URL that did not answer within Gateway's response
+			// timeout.
+			return UpstreamFailure.RESPONSE_TIMEOUT.clientText(pool(route));
 		}
 		String reason = ex.getReason();
 		return (reason != null) ? reason : reasonPhrase(status).toLowerCase();
 	}
 
-	private static boolean isNoServerReachable(Throwable ex) {
-		return ex instanceof ConnectException || ex instanceof ConnectTimeoutException
-				|| ex instanceof UnknownHostException || ex instanceof NoRouteToHostException;
-	}
-
-	private static String pool(@Nullable Route route) {
+	/** The pool of a route to one, or null. */
+	private static @Nullable String pool(@Nullable Route route) {
 		URI uri = (route != null) ? route.getUri() : null;
-		if (uri != null && "lb".equals(uri.getScheme()) && uri.getHost() != null) {
-			return "pool '" + uri.getHost() + "'";
-		}
-		return "the route";
+		return (uri != null && "lb".equals(uri.getScheme())) ? uri.getHost() : null;
 	}
 
 	private static String describe(@Nullable Route route) {

@@ -303,7 +303,7 @@ class AccessLogIntegrationTests {
 			Clients.client(port).get().uri("/api/quiet").exchange().expectStatus().isOk();
 
 			for (Class<?> onTheRequestPath : List.of(HttpHandlerDecoratorFactory.class, AccessLogRouteFilter.class,
-					AccessLogAttemptFilter.class, AccessLogHttpClientCustomizer.class, AccessLogWriter.class)) {
+					AccessLogWriter.class)) {
 				assertThat(context.getBeanNamesForType(onTheRequestPath)).as(onTheRequestPath.getSimpleName())
 					.isEmpty();
 			}

@@ -168,7 +168,7 @@ class PoolsConfigurationTests {
 	void validPoolStarts() {
 		try (ConfigurableApplicationContext context = Startup.run(FOO + ".servers[0].name=app01",
 				FOO + ".servers[0].url=https://app01.example.com")) {
-			Pool pool = context.getBean(BackendPools.class).get("services-foo-v1");
+			Pool pool = context.getBean(PoolRegistry.class).current().get("services-foo-v1");
 			assertThat(pool).isNotNull();
 			assertThat(pool.servers()).singleElement().satisfies((server) -> {
 				assertThat(server.getName()).isEqualTo("app01");

@@ -1,4 +1,4 @@
-package io.junction.routing;
+package io.junction.proxy;
 
 import java.net.InetSocketAddress;
 import java.util.HashSet;
@@ -35,7 +35,7 @@ import org.springframework.util.StringUtils;
  * Content-Length in Netty's decoder, RFC 9112 6.1, and the body is framed anew towards
  * the server.)
  */
-final class ProxyHeaders {
+public final class ProxyHeaders {
 
 	static final String FOR = "X-Forwarded-For";
 
@@ -54,14 +54,14 @@ final class ProxyHeaders {
 
 	private final Pattern trustedProxies;
 
-	ProxyHeaders(Pattern trustedProxies) {
+	public ProxyHeaders(Pattern trustedProxies) {
 		this.trustedProxies = trustedProxies;
 	}
 
 	/**
 	 * Writes the headers of {@code request} that go on to the server into {@code sent}.
 	 */
-	void toServer(ServerHttpRequest request, io.netty.handler.codec.http.HttpHeaders sent) {
+	public void toServer(ServerHttpRequest request, io.netty.handler.codec.http.HttpHeaders sent) {
 		HttpHeaders received = request.getHeaders();
 		String[] connectionOptions = connectionOptions(received.get("connection"));
 		received.forEach((name, values) -> {
@@ -92,7 +92,7 @@ final class ProxyHeaders {
 	 * Writes the headers of the server's response that go on to the client into
 	 * {@code response}, and returns their names.
 	 */
-	Set<String> toClient(io.netty.handler.codec.http.HttpHeaders received, HttpHeaders response) {
+	public Set<String> toClient(io.netty.handler.codec.http.HttpHeaders received, HttpHeaders response) {
 		String[] connectionOptions = connectionOptions(received.getAll("connection"));
 		Set<String> names = new HashSet<>();
 		for (Map.Entry<String, String> header : received) {

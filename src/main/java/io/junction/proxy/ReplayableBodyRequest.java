@@ -1,4 +1,4 @@
-package io.junction.pools;
+package io.junction.proxy;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,10 @@
-package io.junction.accesslog;
+package io.junction.proxy;
 
 /**
- * Who ended a request and why: a readable take on HAProxy's two-letter termination state.
+ * Who ended a request and why: a readable take on HAProxy's two-letter termination state,
+ * as the access log writes it.
  */
-enum Termination {
+public enum Termination {
 
 	/** The response reached the client, whatever its status (HAProxy {@code --}). */
 	OK("ok"),
@@ -41,6 +42,19 @@ enum Termination {
 	 */
 	SERVER_ERROR("server-error"),
 
+	/**
+	 * The TLS handshake with the server failed: 502 (HAProxy {@code SC} with an SSL
+	 * error).
+	 */
+	TLS_FAILED("tls-failed"),
+
+	/**
+	 * The server was marked DOWN or ejected while the request waited for it, and the
+	 * request could not be retried: 502 (HAProxy {@code SD} after
+	 * {@code shutdown-sessions}).
+	 */
+	SERVER_DOWN("server-down"),
+
 	/** Junction itself failed: 500 (HAProxy {@code I}, internal error). */
 	INTERNAL_ERROR("internal-error");
 
@@ -51,7 +65,7 @@ enum Termination {
 	}
 
 	/** The word written in the access log. */
-	String label() {
+	public String label() {
 		return this.label;
 	}
 

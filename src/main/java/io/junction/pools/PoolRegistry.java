@@ -1,0 +1,115 @@
+package io.junction.pools;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The one owner of the pools: holds the current {@link BackendPools} snapshot and swaps
+ * it for a new one atomically. Configuration and live state are apart: a snapshot is
+ * immutable, while each server's health, counters, admin state and weight live in its
+ * {@link PoolServer}, which a new snapshot keeps when it configures the same pool, server
+ * name and URL again. Those who follow the servers (health checks, meters, HTTP clients)
+ * are told of each swap, once it is in place, with the servers it added and removed.
+ */
+public final class PoolRegistry {
+
+	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+	private volatile BackendPools current;
+
+	/**
+	 * The registry of the pools configured in {@code properties}.
+	 * @throws io.junction.InvalidConfigurationException naming the first bad key
+	 */
+	public PoolRegistry(PoolsProperties properties) {
+		this.current = PoolsBuilder.build(properties, BackendPools.NONE, 1);
+	}
+
+	/** The pools now: one volatile read, for the request path. */
+	public BackendPools current() {
+		return this.current;
+	}
+
+	/**
+	 * Checks {@code properties} with the start-up rules and, if they hold, makes them the
+	 * current pools; servers configured again unchanged keep their state.
+	 * @return the swap that took place
+	 * @throws io.junction.InvalidConfigurationException naming the first bad key; the
+	 * current pools are then left as they are
+	 */
+	public synchronized Swap swap(PoolsProperties properties) {
+		BackendPools previous = this.current;
+		BackendPools next = PoolsBuilder.build(properties, previous, previous.version() + 1);
+		Swap swap = Swap.between(previous, next);
+		this.current = next;
+		for (Listener listener : this.listeners) {
+			listener.swapped(swap);
+		}
+		return swap;
+	}
+
+	/** Tells {@code listener} of every later swap. */
+	public void addListener(Listener listener) {
+		this.listeners.add(listener);
+	}
+
+	/** Follows the servers of the pools as they are swapped. */
+	@FunctionalInterface
+	public interface Listener {
+
+		/** A new snapshot is current; called under the registry's lock, one at a time. */
+		void swapped(Swap swap);
+
+	}
+
+	/**
+	 * One swap of snapshots.
+	 *
+	 * @param previous the snapshot that was current
+	 * @param next the snapshot that is current now
+	 * @param added servers of {@code next} that {@code previous} did not have
+	 * @param removed servers of {@code previous} that {@code next} no longer has
+	 */
+	public record Swap(BackendPools previous, BackendPools next, List<PoolServer> added, List<PoolServer> removed) {
+
+		static Swap between(BackendPools previous, BackendPools next) {
+			return new Swap(previous, next, missingFrom(previous, next), missingFrom(next, previous));
+		}
+
+		/**
+		 * The servers of {@code pools}, in configuration order, that {@code other} lacks.
+		 */
+		private static List<PoolServer> missingFrom(BackendPools other, BackendPools pools) {
+			Set<PoolServer> others = servers(other);
+			List<PoolServer> missing = new ArrayList<>();
+			for (Pool pool : pools.all()) {
+				for (PoolServer server : pool.servers()) {
+					if (!others.contains(server)) {
+						missing.add(server);
+					}
+				}
+			}
+			return List.copyOf(missing);
+		}
+
+		/** Whether {@code server} is in both snapshots. */
+		public boolean kept(PoolServer server) {
+			return !this.added.contains(server) && !this.removed.contains(server);
+		}
+
+		private static Set<PoolServer> servers(BackendPools pools) {
+			// Identity: a kept server is the same object in both snapshots.
+			Set<PoolServer> servers = Collections.newSetFromMap(new IdentityHashMap<>());
+			for (Pool pool : pools.all()) {
+				servers.addAll(pool.servers());
+			}
+			return servers;
+		}
+
+	}
+
+}

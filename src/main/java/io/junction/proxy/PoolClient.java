@@ -1,0 +1,102 @@
+package io.junction.proxy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.junction.pools.ConnectionPoolSettings;
+import io.junction.pools.Pool;
+import io.netty.channel.ChannelOption;
+import io.netty.util.AttributeKey;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * A pool's own HTTP client: its connections to the pool's servers (a connection pool of
+ * its own, so that one pool's load cannot starve another of connections), its connect
+ * timeout, and later its TLS trust. Traffic uses it; health checks use its configuration
+ * with a fresh connection per check.
+ */
+final class PoolClient {
+
+	/** When a new connection started connecting, until its first try reads it. */
+	static final AttributeKey<Long> CONNECT_STARTED = AttributeKey.valueOf(PoolClient.class, "connectStarted");
+
+	private final Key key;
+
+	private final ConnectionProvider connections;
+
+	private final HttpClient client;
+
+	private final HttpClient checkClient;
+
+	// Keyed by a route's connect-timeout metadata, as configured: a handful at most.
+	private final Map<Object, HttpClient> byRouteConnectTimeout = new ConcurrentHashMap<>();
+
+	private PoolClient(Key key, @Nullable LoopResources loops) {
+		this.key = key;
+		this.connections = ConnectionProvider.builder("junction-" + key.pool())
+			.maxConnections(key.connectionPool().maxConnections())
+			.maxIdleTime(key.connectionPool().maxIdleTime())
+			// Unbounded: a request waits for a connection rather than fail; its response
+			// timeout bounds the wait.
+			.pendingAcquireMaxCount(-1)
+			.pendingAcquireTimeout(Duration.ofMillis(Integer.MAX_VALUE))
+			.build();
+		this.client = configure(HttpClient.create(this.connections), key, loops)
+			.doOnChannelInit((observer, channel, address) -> channel.attr(CONNECT_STARTED).set(System.nanoTime()));
+		this.checkClient = configure(HttpClient.create(ConnectionProvider.newConnection()), key, loops)
+			.headers((headers) -> headers.set("User-Agent", "Junction-health-check"));
+	}
+
+	static PoolClient of(Pool pool, @Nullable LoopResources loops) {
+		return new PoolClient(Key.of(pool), loops);
+	}
+
+	private static HttpClient configure(HttpClient client, Key key, @Nullable LoopResources loops) {
+		HttpClient configured = (loops != null) ? client.runOn(loops) : client;
+		return configured.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) key.connectTimeout().toMillis());
+	}
+
+	/** Whether this client still serves {@code pool} as configured now. */
+	boolean serves(Pool pool) {
+		return this.key.equals(Key.of(pool));
+	}
+
+	/** The client for traffic, with the route's own connect timeout if it sets one. */
+	HttpClient traffic(@Nullable Object routeConnectTimeout) {
+		if (routeConnectTimeout == null) {
+			return this.client;
+		}
+		HttpClient client = this.byRouteConnectTimeout.get(routeConnectTimeout);
+		if (client == null) {
+			client = this.byRouteConnectTimeout.computeIfAbsent(routeConnectTimeout, (timeout) -> this.client
+				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(Metadata.millis(timeout))));
+		}
+		return client;
+	}
+
+	/** The client for health checks: a fresh connection per check, as HAProxy does. */
+	HttpClient checks() {
+		return this.checkClient;
+	}
+
+	/** Closes the pool's connections, once they are no longer in use. */
+	void close() {
+		this.connections.disposeLater().subscribe();
+	}
+
+	/**
+	 * What a pool's client is built from: a new client only when one of these changes.
+	 */
+	private record Key(String pool, java.time.Duration connectTimeout, ConnectionPoolSettings connectionPool) {
+
+		static Key of(Pool pool) {
+			return new Key(pool.name(), pool.connectTimeout(), pool.connectionPool());
+		}
+
+	}
+
+}

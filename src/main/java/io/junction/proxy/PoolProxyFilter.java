@@ -1,0 +1,82 @@
+package io.junction.proxy;
+
+import java.net.URI;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import io.junction.pools.ServerObserver;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.http.MediaType;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Junction's request pipeline for routes to a pool ({@code uri: lb://<pool>}), in one
+ * Gateway filter after the route's own filters: looks the pool up once, then for each try
+ * lets the pool's balancer choose among the candidates, sends the request with the pool's
+ * HTTP client, retries as the pool's retry policy allows, and writes the response. Every
+ * try is one {@link Attempt}; the request's tries are one {@link Forwarding}, left in the
+ * exchange for the access log. Routes to plain URLs pass through to Gateway's routing.
+ */
+final class PoolProxyFilter implements GlobalFilter, Ordered {
+
+	private final Upstreams upstreams;
+
+	private final ServerObserver observer;
+
+	private final ProxyHeaders headers;
+
+	private final boolean preserveHost;
+
+	private final List<MediaType> streamingMediaTypes;
+
+	private final LongSupplier nanoClock;
+
+	PoolProxyFilter(Upstreams upstreams, ServerObserver observer, ProxyHeaders headers, boolean preserveHost,
+			List<MediaType> streamingMediaTypes, LongSupplier nanoClock) {
+		this.upstreams = upstreams;
+		this.observer = observer;
+		this.headers = headers;
+		this.preserveHost = preserveHost;
+		this.streamingMediaTypes = List.copyOf(streamingMediaTypes);
+		this.nanoClock = nanoClock;
+	}
+
+	@Override
+	public int getOrder() {
+		// Where Gateway's load balancer runs: after the route's filters and the filter
+		// that resolves the route's URL.
+		return ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+		if (url == null || !"lb".equals(url.getScheme()) || url.getHost() == null
+				|| ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
+			return chain.filter(exchange);
+		}
+		Route route = exchange.getRequiredAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		String poolName = url.getHost();
+		Upstreams.Upstream upstream = this.upstreams.get(poolName);
+		if (upstream == null) {
+			// The route names a pool that a later configuration removed.
+			return Mono.error(new UpstreamException(UpstreamFailure.NO_SERVER, poolName, null));
+		}
+		ServerWebExchangeUtils.setAlreadyRouted(exchange);
+		ServerWebExchangeUtils.addOriginalRequestUrl(exchange, url);
+		boolean preserveHost = this.preserveHost
+				|| Boolean.TRUE.equals(exchange.getAttribute(ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE));
+		Forwarding forwarding = new Forwarding(exchange, route, upstream, this.observer, this.headers, preserveHost,
+				this.streamingMediaTypes, this.nanoClock);
+		exchange.getAttributes().put(Forwarding.ATTRIBUTE, forwarding);
+		return forwarding.run();
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.junction.proxy;
+
+import io.junction.pools.PoolRegistry;
+import io.junction.pools.PoolsAutoConfiguration;
+import io.junction.pools.ServerObserver;
+import io.junction.routing.RoutingProperties;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.ReactorResourceFactory;
+
+/** Junction's request pipeline for routes to a pool. */
+@AutoConfiguration(after = PoolsAutoConfiguration.class, before = GatewayAutoConfiguration.class)
+public class ProxyAutoConfiguration {
+
+	// Traffic to the servers runs on the event loops of the traffic port, so a request
+	// and its try stay on one thread.
+	@Bean(destroyMethod = "close")
+	Upstreams upstreams(PoolRegistry registry, ObjectProvider<ReactorResourceFactory> resources) {
+		ReactorResourceFactory factory = resources.getIfAvailable();
+		return new Upstreams(registry, (factory != null) ? factory.getLoopResources() : null);
+	}
+
+	@Bean
+	ProxyHeaders proxyHeaders(RoutingProperties routing) {
+		return new ProxyHeaders(routing.getTrustedProxies());
+	}
+
+	// In place of Gateway's load balancer filter, its retry-free routing filter and the
+	// retry, attempt and metrics filters Junction had around them.
+	@Bean
+	PoolProxyFilter poolProxyFilter(Upstreams upstreams, ServerObserver observer, ProxyHeaders headers,
+			RoutingProperties routing, GatewayProperties gateway) {
+		return new PoolProxyFilter(upstreams, observer, headers, routing.isPreserveHost(),
+				gateway.getStreamingMediaTypes(), System::nanoTime);
+	}
+
+}
