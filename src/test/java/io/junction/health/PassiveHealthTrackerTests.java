@@ -1,0 +1,111 @@
+package io.junction.health;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.junction.pools.Pool;
+import io.junction.pools.PoolServer;
+import io.junction.pools.PoolsProperties;
+import io.junction.pools.PoolRegistry;
+import io.junction.pools.OnDown;
+import io.junction.pools.TestPools;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Ejection on consecutive errors, for exactly the eject time, with a clock the test
+ * moves; and the requests in flight to an ejected server cut short.
+ */
+class PassiveHealthTrackerTests {
+
+	private final AtomicLong clock = new AtomicLong(5_000_000_000L);
+
+	private final PassiveHealthTracker tracker = new PassiveHealthTracker(this.clock::get);
+
+	@Test
+	void consecutiveErrorsEjectForTheEjectTime() {
+		Pool pool = pool(OnDown.CANCEL, false);
+		PoolServer server = pool.servers().get(0);
+		this.tracker.failed(pool, server, "connection reset");
+		this.tracker.failed(pool, server, "connection reset");
+		assertThat(server.state().isEjected(this.clock.get())).isFalse();
+		this.tracker.failed(pool, server, "connection reset");
+		assertThat(server.state().isEjected(this.clock.get())).isTrue();
+		assertThat(server.state().ejections()).isEqualTo(1);
+
+		this.clock.addAndGet(Duration.ofSeconds(10).toNanos() - 1);
+		assertThat(server.state().isEjected(this.clock.get())).isTrue();
+		this.clock.addAndGet(1);
+		assertThat(server.state().isEjected(this.clock.get())).isFalse();
+	}
+
+	@Test
+	void aSuccessEndsTheRunOfErrors() {
+		Pool pool = pool(OnDown.CANCEL, false);
+		PoolServer server = pool.servers().get(0);
+		this.tracker.failed(pool, server, "connection reset");
+		this.tracker.failed(pool, server, "connection reset");
+		this.tracker.responded(pool, server, 200);
+		this.tracker.failed(pool, server, "connection reset");
+		this.tracker.failed(pool, server, "connection reset");
+		assertThat(server.state().isEjected(this.clock.get())).isFalse();
+	}
+
+	@Test
+	void serverErrorsCountOnlyWithLayer7() {
+		Pool plain = pool(OnDown.CANCEL, false);
+		for (int i = 0; i < 5; i++) {
+			this.tracker.responded(plain, plain.servers().get(0), 503);
+		}
+		assertThat(plain.servers().get(0).state().isEjected(this.clock.get())).isFalse();
+		Pool layer7 = pool(OnDown.CANCEL, true);
+		for (int i = 0; i < 3; i++) {
+			this.tracker.responded(layer7, layer7.servers().get(0), 503);
+		}
+		assertThat(layer7.servers().get(0).state().isEjected(this.clock.get())).isTrue();
+		assertThat(layer7.servers().get(0).state().lastFailure()).isEqualTo("HTTP 503");
+	}
+
+	@Test
+	void ejectionCutsShortTheRequestsInFlightToTheServer() {
+		Pool pool = pool(OnDown.CANCEL, false);
+		PoolServer server = pool.servers().get(0);
+		AtomicInteger cut = new AtomicInteger();
+		PoolServer.InFlight first = cut::incrementAndGet;
+		PoolServer.InFlight second = cut::incrementAndGet;
+		server.started(first);
+		server.started(second);
+		for (int i = 0; i < 3; i++) {
+			this.tracker.failed(pool, server, "connection reset");
+		}
+		assertThat(cut).hasValue(2);
+		assertThat(server.traffic().current()).isEqualTo(2);
+		server.ended(first);
+		server.ended(second);
+		assertThat(server.traffic().current()).isZero();
+	}
+
+	@Test
+	void withOnDownWaitTheRequestsInFlightAreLeftAlone() {
+		Pool pool = pool(OnDown.WAIT, false);
+		PoolServer server = pool.servers().get(0);
+		AtomicInteger cut = new AtomicInteger();
+		server.started(cut::incrementAndGet);
+		for (int i = 0; i < 3; i++) {
+			this.tracker.failed(pool, server, "connection reset");
+		}
+		assertThat(server.state().isEjected(this.clock.get())).isTrue();
+		assertThat(cut).hasValue(0);
+	}
+
+	private static Pool pool(OnDown onDown, boolean layer7) {
+		PoolsProperties properties = TestPools.properties(java.util.Map.of("app", new int[] { 1, 1 }));
+		PoolsProperties.Pool pool = properties.getBackends().get("app");
+		pool.setOnDown(onDown);
+		pool.getPassiveCheck().setLayer7(layer7);
+		return new PoolRegistry(properties).current().get("app");
+	}
+
+}

@@ -1,0 +1,90 @@
+package io.junction.pools;
+
+import java.util.List;
+import java.util.Map;
+
+import io.junction.InvalidConfigurationException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** Swapping snapshots of the pools: what is kept, what goes, what is refused. */
+class PoolRegistryTests {
+
+	@Test
+	void serverConfiguredAgainUnchangedKeepsItsStateCountersAndAdminState() {
+		PoolRegistry registry = TestPools.registry(1, 1);
+		Pool before = registry.current().get("app");
+		PoolServer app01 = before.servers().get(0);
+		app01.state().markDown("connection refused");
+		app01.traffic().started();
+		before.rotation().setAdminState(before.servers().get(1), AdminState.DRAIN);
+
+		PoolRegistry.Swap swap = registry.swap(TestPools.properties(Map.of("app", new int[] { 1, 1 })));
+
+		Pool after = registry.current().get("app");
+		assertThat(after).isNotSameAs(before);
+		assertThat(after.servers()).containsExactlyElementsOf(before.servers());
+		assertThat(after.servers().get(0).state().isUp()).isFalse();
+		assertThat(after.servers().get(0).traffic().requests()).isEqualTo(1);
+		assertThat(after.servers().get(1).state().adminState()).isEqualTo(AdminState.DRAIN);
+		assertThat(after.rotation().order()).containsExactly(0);
+		assertThat(swap.added()).isEmpty();
+		assertThat(swap.removed()).isEmpty();
+		assertThat(registry.current().version()).isEqualTo(2);
+	}
+
+	@Test
+	void serverWithANewUrlIsANewServerAndTheOldOneIsRemoved() {
+		PoolRegistry registry = TestPools.registry(1, 1);
+		PoolServer old = registry.current().get("app").server("app02");
+		PoolsProperties next = TestPools.properties(Map.of("app", new int[] { 1 }));
+		next.getBackends().get("app").getServers().add(TestPools.server("app02", "http://127.0.0.1:19999", 1));
+		next.getBackends().get("app").getServers().add(TestPools.server("app03", "http://127.0.0.1:19998", 1));
+
+		PoolRegistry.Swap swap = registry.swap(next);
+
+		assertThat(swap.removed()).containsExactly(old);
+		assertThat(swap.added()).extracting(PoolServer::getName).containsExactly("app02", "app03");
+		assertThat(swap.kept(registry.current().get("app").server("app01"))).isTrue();
+		assertThat(registry.current().get("app").server("app02")).isNotSameAs(old);
+	}
+
+	@Test
+	void removedPoolTakesItsServersAway() {
+		PoolRegistry registry = new PoolRegistry(
+				TestPools.properties(Map.of("app", new int[] { 1 }, "web", new int[] { 1, 1 })));
+		List<PoolServer> web = registry.current().get("web").servers();
+
+		PoolRegistry.Swap swap = registry.swap(TestPools.properties(Map.of("app", new int[] { 1 })));
+
+		assertThat(swap.removed()).containsExactlyInAnyOrderElementsOf(web);
+		assertThat(registry.current().get("web")).isNull();
+	}
+
+	@Test
+	void badConfigurationIsRefusedNamingTheKeyAndChangesNothing() {
+		PoolRegistry registry = TestPools.registry(1, 1);
+		BackendPools before = registry.current();
+		List<PoolRegistry.Swap> seen = new java.util.ArrayList<>();
+		registry.addListener(seen::add);
+		PoolsProperties bad = TestPools.properties(Map.of("app", new int[] { 1, 300 }));
+
+		assertThatExceptionOfType(InvalidConfigurationException.class).isThrownBy(() -> registry.swap(bad))
+			.satisfies((refusal) -> assertThat(refusal.getKey()).isEqualTo("junction.backends.app.servers[1].weight"));
+		assertThat(registry.current()).isSameAs(before);
+		assertThat(seen).isEmpty();
+	}
+
+	@Test
+	void listenersHearOfEachSwapOnceItIsInPlace() {
+		PoolRegistry registry = TestPools.registry(1);
+		List<Long> versions = new java.util.ArrayList<>();
+		registry.addListener((swap) -> versions.add(registry.current().version()));
+		registry.swap(TestPools.properties(Map.of("app", new int[] { 1 })));
+		registry.swap(TestPools.properties(Map.of("app", new int[] { 1, 1 })));
+		assertThat(versions).containsExactly(2L, 3L);
+	}
+
+}
