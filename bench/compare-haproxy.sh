@@ -113,12 +113,7 @@ haproxy -c -q -f "$TMP/haproxy.cfg" || die "haproxy.cfg does not parse"
 haproxy -db -f "$TMP/haproxy.cfg" >"$TMP/haproxy.log" 2>&1 &
 HAPROXY_PID=$!
 SERVER_PIDS[haproxy]=$HAPROXY_PID
-deadline=$((SECONDS + 10))
-until port_open "$HAPROXY_PORT"; do
-	kill -0 "$HAPROXY_PID" 2>/dev/null || die "HAProxy exited: $(cat "$TMP/haproxy.log")"
-	((SECONDS < deadline)) || die "HAProxy does not listen on port $HAPROXY_PORT"
-	sleep 0.1
-done
+wait_listening HAProxy "$HAPROXY_PID" "$HAPROXY_PORT" "$TMP/haproxy.log" 10
 
 # --- Junction: the same routing ------------------------------------------------------
 {
