@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 START_TIME=$SECONDS
 LOG_CLOCK=%H:%M:%S          # `date` format of the clock in log lines
 WRK_PID=""                  # the running wrk, if any
-JUNCTION_PIDS=()            # every Junction started: SIGTERM first at clean-up
+JUNCTION_PIDS=()            # every JVM started (Junction, the bare proxy): SIGTERM first at clean-up
 declare -A SERVER_PIDS=()   # nginx and HAProxy by name: SIGKILL at clean-up
 ON_CLEANUP=()               # the script's own clean-up functions: called first at clean-up
 declare -A SIDE_LABEL=() SIDE_PID=() SIDE_URL=() COUNTED=() MEDIAN=()  # run_turns
@@ -256,6 +256,38 @@ wait_ready() {
 		sleep 0.2
 	done
 }
+
+# --- the bare proxy: Reactor Netty without Spring -----------------------------------
+# start_bare_proxy LOG PORT WEBSITE_PORT [JVM option...]: starts bench/bare-proxy/BareProxy.java
+# with the JDK's source launcher on 127.0.0.1:PORT, routing like the seed to app01-app03
+# and the website at WEBSITE_PORT, in the background, its output in LOG. Its class path
+# is Netty and Reactor Netty as Junction's jar JAR holds them (extracted into TMP once),
+# so both run the same versions and nothing is downloaded (the clean-up removes them
+# before KEEP_DIR gets a copy of TMP). Sets BARE_PID and BARE_REACTOR_NETTY (the jar's
+# reactor-netty-http-*.jar) and adds the PID to JUNCTION_PIDS for the clean-up. Needs
+# unzip and, for the source launcher, a JDK.
+start_bare_proxy() {
+	local log=$1 port=$2 website_port=$3 lib="$TMP/bare-proxy-lib" jars
+	shift 3
+	if [[ ! -d $lib ]]; then
+		unzip -q -j -o "$JAR" 'BOOT-INF/lib/netty-*.jar' 'BOOT-INF/lib/reactor-core-*.jar' \
+			'BOOT-INF/lib/reactor-netty-*.jar' 'BOOT-INF/lib/reactive-streams-*.jar' -d "$lib" ||
+			die "cannot extract Reactor Netty's jars from $JAR"
+		ON_CLEANUP+=(remove_bare_proxy_lib)
+	fi
+	shopt -s nullglob
+	jars=("$lib"/reactor-netty-http-*.jar)
+	shopt -u nullglob
+	((${#jars[@]})) || die "$JAR holds no reactor-netty-http jar"
+	# shellcheck disable=SC2034 # BARE_REACTOR_NETTY is for the scripts
+	BARE_REACTOR_NETTY=$(basename "${jars[0]}" .jar)
+	"$JAVA" "$@" -cp "$lib/*" "$ROOT/bench/bare-proxy/BareProxy.java" --port="$port" \
+		--app-ports="$(app_port app01),$(app_port app02),$(app_port app03)" --website-port="$website_port" >"$log" 2>&1 &
+	BARE_PID=$!
+	JUNCTION_PIDS+=("$BARE_PID")
+}
+# remove_bare_proxy_lib: a clean-up step of start_bare_proxy's: 20 MB of Junction's own jars.
+remove_bare_proxy_lib() { rm -rf "$TMP/bare-proxy-lib"; }
 
 # check_round_robin NAME URL: three requests to URL must reach app01, app02 and app03,
 # each with the path /hello (the route's prefix stripped); sets ROUTED to the answers.
