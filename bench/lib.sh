@@ -12,10 +12,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 START_TIME=$SECONDS
 LOG_CLOCK=%H:%M:%S          # `date` format of the clock in log lines
 WRK_PID=""                  # the running wrk, if any
-JUNCTION_PIDS=()            # every Junction started: SIGTERM first at clean-up
+JUNCTION_PIDS=()            # every JVM started (Junction, the bare proxy): SIGTERM first at clean-up
 declare -A SERVER_PIDS=()   # nginx and HAProxy by name: SIGKILL at clean-up
 ON_CLEANUP=()               # the script's own clean-up functions: called first at clean-up
 declare -A SIDE_LABEL=() SIDE_PID=() SIDE_URL=() COUNTED=() MEDIAN=()  # run_turns
+SIDES=(A B)                 # run_turns' sides in the order of their turns
 
 # --- logging -------------------------------------------------------------------------
 # log MESSAGE...: the message after the seconds since the start and the UTC clock.
@@ -81,6 +82,16 @@ ports_free() {
 		port_open "$port" && die "port $port on 127.0.0.1 is in use already"
 	done
 	return 0
+}
+# wait_listening NAME PID PORT LOG SECONDS: waits until something listens on PORT; dies
+# with LOG if the process exits or SECONDS pass first.
+wait_listening() {
+	local name=$1 pid=$2 port=$3 log=$4 limit=$5 deadline=$((SECONDS + $5))
+	until port_open "$port"; do
+		kill -0 "$pid" 2>/dev/null || { tail -40 "$log" >&2; die "$name exited"; }
+		((SECONDS < deadline)) || { tail -40 "$log" >&2; die "$name does not listen on port $port after $limit s"; }
+		sleep 0.1
+	done
 }
 # app_port NAME: the port of app server appNN, APP_PORT_BASE + NN.
 app_port() { echo $((APP_PORT_BASE + 10#${1#app})); }
@@ -245,6 +256,39 @@ wait_ready() {
 		sleep 0.2
 	done
 }
+
+# --- the bare proxy: Reactor Netty without Spring -----------------------------------
+# start_bare_proxy LOG PORT WEBSITE_PORT [JVM option...]: starts bench/bare-proxy/BareProxy.java
+# with the JDK's source launcher on 127.0.0.1:PORT, routing like the seed to app01-app03
+# and the website at WEBSITE_PORT, in the background, its output in LOG. Its class path
+# is Netty and Reactor Netty as Junction's jar JAR holds them (extracted into TMP once),
+# so both run the same versions and nothing is downloaded (the clean-up removes them
+# before KEEP_DIR gets a copy of TMP). Sets BARE_PID and BARE_REACTOR_NETTY (the jar's
+# reactor-netty-http-*.jar) and adds the PID to JUNCTION_PIDS for the clean-up. Needs
+# unzip and, for the source launcher, a JDK.
+start_bare_proxy() {
+	local log=$1 port=$2 website_port=$3 lib="$TMP/bare-proxy-lib" jars
+	shift 3
+	if [[ ! -d $lib ]]; then
+		unzip -q -j -o "$JAR" 'BOOT-INF/lib/netty-*.jar' 'BOOT-INF/lib/reactor-core-*.jar' \
+			'BOOT-INF/lib/reactor-netty-*.jar' 'BOOT-INF/lib/reactive-streams-*.jar' -d "$lib" ||
+			die "cannot extract Reactor Netty's jars from $JAR"
+		ON_CLEANUP+=(remove_bare_proxy_lib)
+	fi
+	shopt -s nullglob
+	jars=("$lib"/reactor-netty-http-*.jar)
+	shopt -u nullglob
+	((${#jars[@]})) || die "$JAR holds no reactor-netty-http jar"
+	# shellcheck disable=SC2034 # BARE_REACTOR_NETTY is for the scripts
+	BARE_REACTOR_NETTY=$(basename "${jars[0]}" .jar)
+	"$JAVA" "$@" -cp "$lib/*" "$ROOT/bench/bare-proxy/BareProxy.java" --port="$port" \
+		--app-ports="$(app_port app01),$(app_port app02),$(app_port app03)" --website-port="$website_port" >"$log" 2>&1 &
+	BARE_PID=$!
+	JUNCTION_PIDS+=("$BARE_PID")
+}
+# remove_bare_proxy_lib: a clean-up step of start_bare_proxy's: 20 MB of Junction's own jars.
+remove_bare_proxy_lib() { rm -rf "$TMP/bare-proxy-lib"; }
+
 # check_round_robin NAME URL: three requests to URL must reach app01, app02 and app03,
 # each with the path /hello (the route's prefix stripped); sets ROUTED to the answers.
 check_round_robin() {
@@ -404,25 +448,27 @@ wait_quiet() {
 }
 
 # --- turns A B A B -------------------------------------------------------------------
-# run_turns AFTER_SECONDS LABEL_WIDTH: TURNS counted pairs of turns, side A then side B,
-# each wrk -t1 -cCONNECTIONS -dDURATION --latency on SIDE_URL[side], counting the CPU of
-# process SIDE_PID[side]. A pair during which other work on the machine used more than
-# QUIET_LIMIT cores is run again while the time allows (RUN_BUDGET seconds in all, of which
-# the script needs AFTER_SECONDS after the turns); else it is counted and marked DISTURBED.
+# run_turns AFTER_SECONDS LABEL_WIDTH: TURNS counted rounds of turns, one turn per side in
+# the order of SIDES (A B unless the script sets more), each wrk -t1 -cCONNECTIONS
+# -dDURATION --latency on SIDE_URL[side], counting the CPU of process SIDE_PID[side]. A
+# round during which other work on the machine used more than QUIET_LIMIT cores in one of
+# its turns is run again while the time allows (RUN_BUDGET seconds in all, of which the
+# script needs AFTER_SECONDS after the turns); else it is counted and marked DISTURBED.
 # Sets COUNTED[side.rps|p50|p99|cpu] (the counted turns' figures, space-separated),
 # MEDIAN[side.rps|p50|p99|cpu] (their medians), TURN_LINES (a table line per side and
 # turn, SIDE_LABEL[side] LABEL_WIDTH wide), INVALID (the turns with wrk errors), REPEATED
-# and KEPT_DISTURBED (the pairs run again, and those counted although disturbed).
+# and KEPT_DISTURBED (the rounds run again, and those counted although disturbed).
 # shellcheck disable=SC2153 # DURATION is the script's setting
 run_turns() {
-	local after=$1 width=$2 turn=0 counted=0 turn_s side ticks note key values
+	local after=$1 width=$2 turn=0 counted=0 turn_s side ticks note key values turn_other
 	local -A T
 	turn_s=$(seconds_of "$DURATION")
 	COUNTED=() TURN_LINES=() INVALID="" REPEATED=0 KEPT_DISTURBED=0
 	while ((counted < TURNS)); do
 		turn=$((turn + 1))
 		T=()
-		for side in A B; do
+		turn_other=()
+		for side in "${SIDES[@]}"; do
 			ticks=$(proc_ticks "${SIDE_PID[$side]}")
 			cpu_mark
 			wrk_measure "$TMP/turn$turn-$side.txt" "$CONNECTIONS" "$DURATION" "${SIDE_URL[$side]}" --timeout 5s --latency
@@ -430,12 +476,13 @@ run_turns() {
 			T[$side.cpu]=$(us_per_request $(($(proc_ticks "${SIDE_PID[$side]}") - ticks)) "$REQUESTS")
 			if [[ -n $ERRORS ]]; then INVALID+="  turn $turn $side ${SIDE_LABEL[$side]}: $ERRORS"$'\n'; fi
 			T[$side.rps]=$RPS T[$side.p50]=$P50_MS T[$side.p99]=$P99_MS T[$side.requests]=$REQUESTS T[$side.other]=$OTHER_CORES
+			turn_other+=("$OTHER_CORES")
 			log "  turn $turn $side ${SIDE_LABEL[$side]}: $RPS req/s, p50 $P50_MS ms, p99 $P99_MS ms, CPU ${T[$side.cpu]} us/request, other work on the machine $OTHER_CORES cores${ERRORS:+ ($ERRORS)}"
 		done
 		note=""
-		if awk -v a="${T[A.other]}" -v b="${T[B.other]}" -v q="$QUIET_LIMIT" 'BEGIN { exit !(a > q || b > q) }'; then
-			# Time for what is still to do should this pair be run again.
-			if ((SECONDS - START_TIME + (TURNS - counted) * 2 * (turn_s + 1) + after + 10 <= RUN_BUDGET)); then
+		if awk -v q="$QUIET_LIMIT" 'BEGIN { for (i = 1; i < ARGC; i++) if (ARGV[i] + 0 > q) exit 0; exit 1 }' "${turn_other[@]}"; then
+			# Time for what is still to do should this round be run again.
+			if ((SECONDS - START_TIME + (TURNS - counted) * ${#SIDES[@]} * (turn_s + 1) + after + 10 <= RUN_BUDGET)); then
 				note="other work > $QUIET_LIMIT cores: not counted, run again"
 				REPEATED=$((REPEATED + 1))
 				log "  turn $turn: $note"
@@ -446,12 +493,14 @@ run_turns() {
 		fi
 		if [[ $note != *"run again"* ]]; then
 			counted=$((counted + 1))
-			for key in {A,B}.{rps,p50,p99,cpu}; do COUNTED[$key]+="${COUNTED[$key]:+ }${T[$key]}"; done
+			for side in "${SIDES[@]}"; do
+				for key in "$side".{rps,p50,p99,cpu}; do COUNTED[$key]+="${COUNTED[$key]:+ }${T[$key]}"; done
+			done
 		fi
-		for side in A B; do
+		for side in "${SIDES[@]}"; do
 			TURN_LINES+=("$(printf '%4s  %-3s %-*s | %10s | %8s | %8s | %9s | %9s | %10s | %s' "$turn" "$side" "$width" "${SIDE_LABEL[$side]}" \
 				"${T[$side.rps]}" "${T[$side.p50]}" "${T[$side.p99]}" "${T[$side.requests]}" "${T[$side.cpu]}" "${T[$side.other]}" \
-				"$([[ $side == B ]] && echo "$note")")")
+				"$([[ $side == "${SIDES[-1]}" ]] && echo "$note")")")
 		done
 	done
 	for key in "${!COUNTED[@]}"; do
@@ -459,24 +508,28 @@ run_turns() {
 		MEDIAN[$key]=$(median "${values[@]}")
 	done
 }
-# print_turns LABEL_WIDTH NAME_A NAME_B: the table of turns (run_turns' TURN_LINES) and
-# that of the medians of the counted turns (MEDIAN), the sides named NAME_A and NAME_B.
+# print_turns LABEL_WIDTH NAME...: the table of turns (run_turns' TURN_LINES) and that of
+# the medians of the counted turns (MEDIAN), the sides named NAME... in the order of SIDES.
 print_turns() {
-	local width=$1
+	local width=$1 i names
+	shift
+	names=("$@")
 	printf '%4s  %-*s | %10s | %8s | %8s | %9s | %9s | %10s | %s\n' turn $((width + 4)) side "req/s" "p50 ms" "p99 ms" requests "CPU us/rq" "other work" ""
 	printf '%s\n' "$(printf '%*s' $((width + 10)) '' | tr ' ' -)|------------|----------|----------|-----------|-----------|------------|-----"
 	printf '%s\n' "${TURN_LINES[@]}"
 	echo
 	printf '%-24s | %10s | %8s | %8s | %9s\n' "median of counted turns" "req/s" "p50 ms" "p99 ms" "CPU us/rq"
-	printf '%-24s | %10s | %8s | %8s | %9s\n' "$2" "${MEDIAN[A.rps]}" "${MEDIAN[A.p50]}" "${MEDIAN[A.p99]}" "${MEDIAN[A.cpu]}"
-	printf '%-24s | %10s | %8s | %8s | %9s\n' "$3" "${MEDIAN[B.rps]}" "${MEDIAN[B.p50]}" "${MEDIAN[B.p99]}" "${MEDIAN[B.cpu]}"
+	for i in "${!SIDES[@]}"; do
+		printf '%-24s | %10s | %8s | %8s | %9s\n' "${names[$i]}" "${MEDIAN[${SIDES[$i]}.rps]}" "${MEDIAN[${SIDES[$i]}.p50]}" \
+			"${MEDIAN[${SIDES[$i]}.p99]}" "${MEDIAN[${SIDES[$i]}.cpu]}"
+	done
 }
-# print_turn_warnings WARNING: notes pairs run again or counted although disturbed (then
+# print_turn_warnings WARNING: notes rounds run again or counted although disturbed (then
 # WARNING too), and lists the turns with wrk errors.
 print_turn_warnings() {
 	if ((REPEATED || KEPT_DISTURBED)); then
 		echo
-		echo "NOTE: $REPEATED pair(s) of turns run again and $KEPT_DISTURBED counted although other work used more than $QUIET_LIMIT cores."
+		echo "NOTE: $REPEATED round(s) of turns run again and $KEPT_DISTURBED counted although other work used more than $QUIET_LIMIT cores."
 		((KEPT_DISTURBED == 0)) || echo "WARNING: $1"
 	fi
 	if [[ -n $INVALID ]]; then
