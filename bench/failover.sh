@@ -62,8 +62,9 @@ log "nginx app01-app03 on 127.0.0.1:$(app_port app01)-$(app_port app03), PIDs ${
 junction:
   backends:
     services-foo-v1:
+      # HTTP checks, so that a hung server is noticed; every request setting is the
+      # default (response-timeout 30s, no try-timeout, on-down: cancel).
       health-check: {path: /health, interval: 1s, timeout: 500ms, rise: 2, fall: 3}
-      response-timeout: 1s
       servers:
 EOF
 	yaml_app_servers

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.junction.proxy.Attempt;
+import io.junction.proxy.ClientAddress;
 import io.junction.proxy.Forwarding;
 import io.junction.proxy.Termination;
 import io.junction.proxy.UpstreamFailure;
@@ -71,7 +72,7 @@ final class AccessLogEntry {
 
 	AccessLogEntry(long received, ServerHttpRequest request) {
 		this.received = received;
-		this.client = request.getRemoteAddress();
+		this.client = ClientAddress.of(request);
 		this.forwardedFor = request.getHeaders().get("X-Forwarded-For");
 		this.method = request.getMethod();
 		this.uri = request.getURI();
@@ -254,12 +255,7 @@ final class AccessLogEntry {
 	}
 
 	private String client() {
-		InetSocketAddress client = this.client;
-		if (client == null) {
-			return NONE;
-		}
-		String host = (client.getAddress() != null) ? client.getAddress().getHostAddress() : client.getHostString();
-		return (host.indexOf(':') >= 0) ? "[" + host + "]:" + client.getPort() : host + ":" + client.getPort();
+		return ClientAddress.ipAndPort(this.client);
 	}
 
 	private @Nullable String forwardedFor() {

@@ -1,7 +1,6 @@
 package io.junction.admin;
 
-import java.net.InetSocketAddress;
-
+import io.junction.proxy.ClientAddress;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 
@@ -22,9 +21,8 @@ final class CallerAddress implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-		String address = (remote == null) ? UNKNOWN
-				: (remote.getAddress() != null) ? remote.getAddress().getHostAddress() : remote.getHostString();
+		String ip = ClientAddress.ip(exchange.getRequest());
+		String address = (ip != null) ? ip : UNKNOWN;
 		return chain.filter(exchange).contextWrite((context) -> context.put(KEY, address));
 	}
 

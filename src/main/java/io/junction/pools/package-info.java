@@ -1,7 +1,9 @@
 /**
  * Backend pools: HAProxy's {@code backend} sections, configured under
- * {@code junction.backends.<name>} and served as Spring Cloud LoadBalancer service ids,
- * so that a route's {@code lb://<name>} balances over the pool's servers.
+ * {@code junction.backends.<name>}, checked and built into immutable snapshots that
+ * {@link io.junction.pools.PoolRegistry} swaps atomically, and each server's live state
+ * (health, counters, admin state, weight), which outlives a snapshot that keeps the
+ * server.
  */
 @NullMarked
 package io.junction.pools;

@@ -169,7 +169,9 @@ public final class Forwarding {
 
 	/**
 	 * Sends the request to the try's server; emits the try once the response headers
-	 * arrived. The server's health can cut the wait short ({@code on-down: cancel}).
+	 * arrived. The server's health can cut the wait short ({@code on-down: cancel}), and
+	 * {@code timeout} bounds every wait for the server to send something (HAProxy's
+	 * {@code timeout server}): for the headers, and between two pieces of the body.
 	 */
 	private Mono<Attempt> send(Attempt attempt, @Nullable Duration timeout) {
 		ServerHttpRequest request = this.request;
@@ -184,6 +186,14 @@ public final class Forwarding {
 					ServerBytes.count(channel, attempt.server().traffic());
 					attempt.connectionReady(this.nanoClock.getAsLong(),
 							channel.attr(PoolClient.CONNECT_STARTED).getAndSet(null));
+				}
+				if (timeout != null) {
+					// On the connection's own timer, from the end of the request:
+					// Reactor's
+					// Mono.timeout would schedule on another thread and name itself on
+					// every
+					// request (both showed in the profile).
+					out.responseTimeout(timeout);
 				}
 				io.netty.handler.codec.http.HttpHeaders sentHeaders = out.requestHeaders();
 				this.headers.toServer(request, sentHeaders);
@@ -204,15 +214,12 @@ public final class Forwarding {
 			})
 			.singleOrEmpty()
 			.switchIfEmpty(Mono.error(() -> failure(UpstreamFailure.CLOSED_BEFORE_RESPONSE, null)));
-		if (timeout != null) {
-			sent = sent.timeout(timeout);
-		}
 		if (this.pool.onDown() == io.junction.pools.OnDown.WAIT) {
 			return sent;
 		}
-		Mono<Attempt> timed = sent;
+		Mono<Attempt> cancellable = sent;
 		return Mono.create((sink) -> {
-			Disposable subscription = timed.contextWrite(sink.contextView())
+			Disposable subscription = cancellable.contextWrite(sink.contextView())
 				.subscribe(sink::success, sink::error, sink::success);
 			sink.onCancel(subscription);
 			attempt.cancelWaitWith(() -> {

@@ -11,7 +11,6 @@ import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
-import reactor.netty.resources.LoopResources;
 
 /**
  * A pool's own HTTP client: its connections to the pool's servers (a connection pool of
@@ -35,7 +34,7 @@ final class PoolClient {
 	// Keyed by a route's connect-timeout metadata, as configured: a handful at most.
 	private final Map<Object, HttpClient> byRouteConnectTimeout = new ConcurrentHashMap<>();
 
-	private PoolClient(Key key, @Nullable LoopResources loops) {
+	private PoolClient(Key key) {
 		this.key = key;
 		this.connections = ConnectionProvider.builder("junction-" + key.pool())
 			.maxConnections(key.connectionPool().maxConnections())
@@ -45,19 +44,21 @@ final class PoolClient {
 			.pendingAcquireMaxCount(-1)
 			.pendingAcquireTimeout(Duration.ofMillis(Integer.MAX_VALUE))
 			.build();
-		this.client = configure(HttpClient.create(this.connections), key, loops)
+		this.client = configure(HttpClient.create(this.connections), key)
 			.doOnChannelInit((observer, channel, address) -> channel.attr(CONNECT_STARTED).set(System.nanoTime()));
-		this.checkClient = configure(HttpClient.create(ConnectionProvider.newConnection()), key, loops)
+		this.checkClient = configure(HttpClient.create(ConnectionProvider.newConnection()), key)
 			.headers((headers) -> headers.set("User-Agent", "Junction-health-check"));
 	}
 
-	static PoolClient of(Pool pool, @Nullable LoopResources loops) {
-		return new PoolClient(Key.of(pool), loops);
+	static PoolClient of(Pool pool) {
+		return new PoolClient(Key.of(pool));
 	}
 
-	private static HttpClient configure(HttpClient client, Key key, @Nullable LoopResources loops) {
-		HttpClient configured = (loops != null) ? client.runOn(loops) : client;
-		return configured.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) key.connectTimeout().toMillis());
+	// Reactor Netty's own event loops, which the traffic port's server runs on too
+	// (Spring
+	// Boot's default), so that a request and its tries stay on one thread.
+	private static HttpClient configure(HttpClient client, Key key) {
+		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) key.connectTimeout().toMillis());
 	}
 
 	/** Whether this client still serves {@code pool} as configured now. */

@@ -9,7 +9,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -50,27 +50,26 @@ final class PoolProxyFilter implements GlobalFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		// Where Gateway's load balancer runs: after the route's filters and the filter
-		// that resolves the route's URL.
-		return ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER;
+		// After the route's own filters, before Gateway resolves the route's URL (which
+		// builds a URI that a pool route does not need).
+		return RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER - 1;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		URI url = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-		if (url == null || !"lb".equals(url.getScheme()) || url.getHost() == null
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		URI uri = (route != null) ? route.getUri() : null;
+		if (route == null || uri == null || !"lb".equals(uri.getScheme()) || uri.getHost() == null
 				|| ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
 			return chain.filter(exchange);
 		}
-		Route route = exchange.getRequiredAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-		String poolName = url.getHost();
+		String poolName = uri.getHost();
 		Upstreams.Upstream upstream = this.upstreams.get(poolName);
 		if (upstream == null) {
 			// The route names a pool that a later configuration removed.
 			return Mono.error(new UpstreamException(UpstreamFailure.NO_SERVER, poolName, null));
 		}
 		ServerWebExchangeUtils.setAlreadyRouted(exchange);
-		ServerWebExchangeUtils.addOriginalRequestUrl(exchange, url);
 		boolean preserveHost = this.preserveHost
 				|| Boolean.TRUE.equals(exchange.getAttribute(ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE));
 		Forwarding forwarding = new Forwarding(exchange, route, upstream, this.observer, this.headers, preserveHost,

@@ -5,23 +5,18 @@ import io.junction.pools.PoolsAutoConfiguration;
 import io.junction.pools.ServerObserver;
 import io.junction.routing.RoutingProperties;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.http.client.ReactorResourceFactory;
 
 /** Junction's request pipeline for routes to a pool. */
 @AutoConfiguration(after = PoolsAutoConfiguration.class, before = GatewayAutoConfiguration.class)
 public class ProxyAutoConfiguration {
 
-	// Traffic to the servers runs on the event loops of the traffic port, so a request
-	// and its try stay on one thread.
 	@Bean(destroyMethod = "close")
-	Upstreams upstreams(PoolRegistry registry, ObjectProvider<ReactorResourceFactory> resources) {
-		ReactorResourceFactory factory = resources.getIfAvailable();
-		return new Upstreams(registry, (factory != null) ? factory.getLoopResources() : null);
+	Upstreams upstreams(PoolRegistry registry) {
+		return new Upstreams(registry);
 	}
 
 	@Bean

@@ -73,7 +73,7 @@ public final class ProxyHeaders {
 			}
 		});
 
-		String peer = address(request.getRemoteAddress());
+		String peer = ClientAddress.ip(request);
 		boolean trusted = peer != null && this.trustedProxies.matcher(peer).matches();
 		String chain = trusted ? joined(received.get(FOR)) : null;
 		if (peer != null) {
@@ -142,13 +142,6 @@ public final class ProxyHeaders {
 			return null;
 		}
 		return (values.size() == 1) ? values.get(0) : String.join(", ", values);
-	}
-
-	private static @Nullable String address(@Nullable InetSocketAddress socket) {
-		if (socket == null || socket.getAddress() == null) {
-			return null;
-		}
-		return socket.getAddress().getHostAddress();
 	}
 
 }

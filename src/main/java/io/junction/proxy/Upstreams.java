@@ -8,7 +8,6 @@ import io.junction.balancing.WeightedRoundRobin;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolRegistry;
 import org.jspecify.annotations.Nullable;
-import reactor.netty.resources.LoopResources;
 
 /**
  * What the request path needs of each pool, found with one lookup: the pool of the
@@ -18,15 +17,12 @@ import reactor.netty.resources.LoopResources;
  */
 public final class Upstreams implements PoolRegistry.Listener {
 
-	private final @Nullable LoopResources loops;
-
 	private volatile Map<String, Upstream> byPool;
 
-	Upstreams(PoolRegistry registry, @Nullable LoopResources loops) {
-		this.loops = loops;
+	Upstreams(PoolRegistry registry) {
 		Map<String, Upstream> upstreams = new HashMap<>();
 		for (Pool pool : registry.current().all()) {
-			upstreams.put(pool.name(), new Upstream(pool, PoolClient.of(pool, loops), new WeightedRoundRobin()));
+			upstreams.put(pool.name(), new Upstream(pool, PoolClient.of(pool), new WeightedRoundRobin()));
 		}
 		this.byPool = Map.copyOf(upstreams);
 		registry.addListener(this);
@@ -56,7 +52,7 @@ public final class Upstreams implements PoolRegistry.Listener {
 				next.put(pool.name(), new Upstream(pool, kept.client(), kept.balancer()));
 			}
 			else {
-				next.put(pool.name(), new Upstream(pool, PoolClient.of(pool, this.loops), new WeightedRoundRobin()));
+				next.put(pool.name(), new Upstream(pool, PoolClient.of(pool), new WeightedRoundRobin()));
 			}
 		}
 		this.byPool = Map.copyOf(next);
