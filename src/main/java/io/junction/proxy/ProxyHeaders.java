@@ -1,10 +1,8 @@
 package io.junction.proxy;
 
 import java.net.InetSocketAddress;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -90,19 +88,16 @@ public final class ProxyHeaders {
 
 	/**
 	 * Writes the headers of the server's response that go on to the client into
-	 * {@code response}, and returns their names.
+	 * {@code response}.
 	 */
-	public Set<String> toClient(io.netty.handler.codec.http.HttpHeaders received, HttpHeaders response) {
+	public void toClient(io.netty.handler.codec.http.HttpHeaders received, HttpHeaders response) {
 		String[] connectionOptions = connectionOptions(received.getAll("connection"));
-		Set<String> names = new HashSet<>();
 		for (Map.Entry<String, String> header : received) {
 			String name = header.getKey();
 			if (!isHopByHop(name, connectionOptions)) {
 				response.add(name, header.getValue());
-				names.add(name);
 			}
 		}
-		return names;
 	}
 
 	private static String[] connectionOptions(@Nullable List<String> connection) {
