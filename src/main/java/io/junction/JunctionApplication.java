@@ -1,5 +1,9 @@
 package io.junction;
 
+import java.util.List;
+
+import io.junction.config.CheckCommand;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -17,6 +21,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 public class JunctionApplication {
 
 	public static void main(String[] args) {
+		if (args.length > 0 && CheckCommand.NAME.equals(args[0])) {
+			System.exit(CheckCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+		}
 		SpringApplication.run(JunctionApplication.class, args);
 	}
 

@@ -1,7 +1,5 @@
 package io.junction.lifecycle;
 
-import io.junction.InvalidConfigurationException;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
@@ -20,10 +18,6 @@ public class LifecycleAutoConfiguration {
 	@Bean
 	DrainOnShutdown drainOnShutdown(ApplicationEventPublisher publisher, InFlightRequests inFlight,
 			ShutdownProperties properties) {
-		if (properties.getDrainDelay() == null || properties.getDrainDelay().isNegative()) {
-			throw new InvalidConfigurationException(ShutdownProperties.PREFIX + ".drain-delay",
-					properties.getDrainDelay() + " must be 0s or more");
-		}
 		return new DrainOnShutdown(publisher, inFlight, properties.getDrainDelay());
 	}
 

@@ -2,6 +2,8 @@ package io.junction.lifecycle;
 
 import java.time.Duration;
 
+import io.junction.InvalidConfigurationException;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** How Junction leaves the load balancer when it is asked to stop. */
@@ -24,6 +26,9 @@ public class ShutdownProperties {
 	}
 
 	public void setDrainDelay(Duration drainDelay) {
+		if (drainDelay.isNegative()) {
+			throw new InvalidConfigurationException(PREFIX + ".drain-delay", drainDelay + " must be 0s or more");
+		}
 		this.drainDelay = drainDelay;
 	}
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.junction.ConfigurationProblem;
+
 /**
  * The one owner of the pools: holds the current {@link BackendPools} snapshot and swaps
  * it for a new one atomically. Configuration and live state are apart: a snapshot is
@@ -27,6 +29,14 @@ public final class PoolRegistry {
 	 */
 	public PoolRegistry(PoolsProperties properties) {
 		this.current = PoolsBuilder.build(properties, BackendPools.NONE, 1);
+	}
+
+	/**
+	 * Every problem of {@code properties} with the rules of {@link #swap}, without
+	 * building anything.
+	 */
+	public static List<ConfigurationProblem> check(PoolsProperties properties) {
+		return PoolsBuilder.check(properties);
 	}
 
 	/** The pools now: one volatile read, for the request path. */

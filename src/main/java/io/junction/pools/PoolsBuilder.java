@@ -3,6 +3,7 @@ package io.junction.pools;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.junction.ConfigurationProblem;
 import io.junction.InvalidConfigurationException;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +41,23 @@ final class PoolsBuilder {
 		Map<String, Pool> pools = new LinkedHashMap<>();
 		properties.getBackends().forEach((name, pool) -> pools.put(name, build(name, pool, previous.get(name))));
 		return new BackendPools(version, pools);
+	}
+
+	/**
+	 * Every problem of {@code properties}: the first of each pool, since a pool's later
+	 * keys are checked only once its earlier ones hold.
+	 */
+	static List<ConfigurationProblem> check(PoolsProperties properties) {
+		List<ConfigurationProblem> problems = new ArrayList<>();
+		properties.getBackends().forEach((name, pool) -> {
+			try {
+				build(name, pool, null);
+			}
+			catch (InvalidConfigurationException ex) {
+				problems.addAll(ex.getProblems());
+			}
+		});
+		return problems;
 	}
 
 	private static Pool build(String name, PoolsProperties.Pool pool, @Nullable Pool before) {

@@ -3,7 +3,6 @@ package io.junction.routing;
 import java.util.List;
 
 import io.junction.observability.JunctionMeters;
-import io.junction.pools.PoolRegistry;
 import io.junction.proxy.ProxyHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +26,7 @@ import org.springframework.core.annotation.Order;
 
 /**
  * Junction's routing on top of Spring Cloud Gateway: the {@code PathRegex} predicate,
- * HAProxy's header behaviour, readable errors and start-up checks of the routes.
+ * HAProxy's header behaviour, readable errors.
  */
 @AutoConfiguration(after = PoolsAutoConfiguration.class, before = GatewayAutoConfiguration.class)
 @EnableConfigurationProperties(RoutingProperties.class)
@@ -63,11 +62,6 @@ public class RoutingAutoConfiguration {
 		}
 		return new IndexedRoutePredicateHandlerMapping(webHandler, routeLocator, definitionLocator, cors, environment,
 				unrouted);
-	}
-
-	@Bean
-	RouteConfigurationValidator routeConfigurationValidator(GatewayProperties gateway, PoolRegistry pools) {
-		return new RouteConfigurationValidator(gateway, pools);
 	}
 
 	// Replaces Gateway's routing filter and its companion that writes the response, both
