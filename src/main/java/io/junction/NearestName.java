@@ -34,6 +34,11 @@ public final class NearestName {
 		return best;
 	}
 
+	/** Whether {@code a} and {@code b} are one name, ignoring case and dashes. */
+	public static boolean same(String a, String b) {
+		return normal(a).equals(normal(b));
+	}
+
 	private static String normal(String name) {
 		return name.replace("-", "").toLowerCase(Locale.ROOT);
 	}

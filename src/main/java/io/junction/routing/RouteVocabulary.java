@@ -3,11 +3,11 @@ package io.junction.routing;
 import java.beans.PropertyDescriptor;
 import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.junction.NearestName;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
@@ -101,17 +101,12 @@ public final class RouteVocabulary {
 
 	/** Whether {@code argument} is among {@code arguments}, ignoring case and dashes. */
 	static boolean takes(Set<String> arguments, String argument) {
-		String wanted = normal(argument);
 		for (String known : arguments) {
-			if (normal(known).equals(wanted)) {
+			if (NearestName.same(known, argument)) {
 				return true;
 			}
 		}
 		return false;
-	}
-
-	private static String normal(String name) {
-		return name.replace("-", "").toLowerCase(Locale.ROOT);
 	}
 
 }
