@@ -100,7 +100,13 @@ public enum JunctionMeters {
 	 * route matched (answered 404).
 	 */
 	UNROUTED_REQUESTS("junction.unrouted.requests",
-			"Requests on the traffic port that no route matched (answered 404)");
+			"Requests on the traffic port that no route matched (answered 404)"),
+
+	/**
+	 * {@code junction_config_reloads_total}: reloads of the configuration files by
+	 * {@code result}, {@code applied} or {@code rejected}.
+	 */
+	CONFIG_RELOADS("junction.config.reloads", "Reloads of the configuration files, applied or rejected");
 
 	private final String name;
 

@@ -38,6 +38,12 @@ final class PoolsBuilder {
 	 * @throws InvalidConfigurationException naming the first bad key
 	 */
 	static BackendPools build(PoolsProperties properties, BackendPools previous, long version) {
+		// Checked whole first, so that building, which updates the weights of kept
+		// servers, never stops half-way.
+		List<ConfigurationProblem> problems = check(properties);
+		if (!problems.isEmpty()) {
+			throw new InvalidConfigurationException(problems);
+		}
 		Map<String, Pool> pools = new LinkedHashMap<>();
 		properties.getBackends().forEach((name, pool) -> pools.put(name, build(name, pool, previous.get(name))));
 		return new BackendPools(version, pools);
@@ -88,8 +94,13 @@ final class PoolsBuilder {
 			URI uri = serverUri(serverKey + ".url", server.getUrl());
 			int weight = weight(serverKey + ".weight", server.getWeight());
 			PoolServer kept = (before != null) ? before.server(serverName) : null;
-			built[i] = (kept != null && kept.getUri().equals(uri)) ? kept
-					: new PoolServer(name, serverName, uri, weight);
+			if (kept != null && kept.getUri().equals(uri)) {
+				kept.state().configureWeight(weight);
+				built[i] = kept;
+			}
+			else {
+				built[i] = new PoolServer(name, serverName, uri, weight);
+			}
 		}
 		return new Pool(name, List.of(built), healthCheck(key + ".health-check", pool.getHealthCheck()),
 				passiveCheck(key + ".passive-check", pool.getPassiveCheck()), retry(key, pool),

@@ -32,6 +32,10 @@ public final class ServerState {
 
 	private volatile int weight;
 
+	// Set once the operator sets the weight at run time: a reload then keeps it rather
+	// than the configured one.
+	private volatile boolean weightSetByOperator;
+
 	// Set when the server leaves MAINT in a checked pool: its health is unknown until
 	// the next check, which alone may bring it UP.
 	private volatile boolean checkPending;
@@ -104,6 +108,22 @@ public final class ServerState {
 
 	void setWeight(int weight) {
 		this.weight = weight;
+		this.weightSetByOperator = true;
+	}
+
+	/**
+	 * Whether the operator set the weight at run time, so that a new configuration keeps
+	 * it.
+	 */
+	public boolean isWeightSetByOperator() {
+		return this.weightSetByOperator;
+	}
+
+	/** Takes the configured weight of a kept server, unless the operator set one. */
+	void configureWeight(int weight) {
+		if (!this.weightSetByOperator) {
+			this.weight = weight;
+		}
 	}
 
 	/**

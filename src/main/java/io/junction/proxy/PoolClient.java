@@ -84,6 +84,11 @@ final class PoolClient {
 		return this.checkClient;
 	}
 
+	/** Closes the connections to one server, which the pool no longer has. */
+	void close(java.net.SocketAddress server) {
+		this.connections.disposeWhen(server);
+	}
+
 	/** Closes the pool's connections, once they are no longer in use. */
 	void close() {
 		this.connections.disposeLater().subscribe();

@@ -36,6 +36,44 @@ class PoolRegistryTests {
 	}
 
 	@Test
+	void keptServerTakesItsNewConfiguredWeight() {
+		PoolRegistry registry = TestPools.registry(1, 1);
+		PoolServer app02 = registry.current().get("app").server("app02");
+
+		registry.swap(TestPools.properties(Map.of("app", new int[] { 1, 3 })));
+
+		Pool after = registry.current().get("app");
+		assertThat(after.server("app02")).isSameAs(app02);
+		assertThat(app02.state().weight()).isEqualTo(3);
+		assertThat(after.rotation().order()).containsExactly(1, 0, 1, 1);
+	}
+
+	@Test
+	void keptServerKeepsTheWeightTheOperatorSetOverItsConfiguredOne() {
+		PoolRegistry registry = TestPools.registry(1, 1);
+		Pool before = registry.current().get("app");
+		before.rotation().setWeight(before.server("app02"), 0);
+
+		registry.swap(TestPools.properties(Map.of("app", new int[] { 1, 3 })));
+
+		Pool after = registry.current().get("app");
+		assertThat(after.server("app02").state().weight()).isZero();
+		assertThat(after.rotation().order()).containsExactly(0);
+	}
+
+	@Test
+	void refusedConfigurationChangesNoKeptServersWeight() {
+		PoolRegistry registry = new PoolRegistry(
+				TestPools.properties(Map.of("app", new int[] { 1 }, "web", new int[] { 1 })));
+		PoolServer app01 = registry.current().get("app").server("app01");
+
+		assertThatExceptionOfType(InvalidConfigurationException.class).isThrownBy(
+				() -> registry.swap(TestPools.properties(Map.of("app", new int[] { 5 }, "web", new int[] { 300 }))));
+
+		assertThat(app01.state().weight()).isEqualTo(1);
+	}
+
+	@Test
 	void serverWithANewUrlIsANewServerAndTheOldOneIsRemoved() {
 		PoolRegistry registry = TestPools.registry(1, 1);
 		PoolServer old = registry.current().get("app").server("app02");

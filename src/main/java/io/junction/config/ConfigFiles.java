@@ -1,0 +1,128 @@
+package io.junction.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.context.config.ConfigDataEnvironmentUpdateListener;
+import org.springframework.boot.context.config.ConfigDataLocation;
+import org.springframework.boot.context.config.ConfigDataResource;
+import org.springframework.boot.context.config.StandardConfigDataResource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * The configuration as it is on disk now: Junction's environment read again, with every
+ * source that start-up had (command line, system properties, environment variables) and
+ * the configuration files of {@code spring.config.location} and
+ * {@code spring.config.additional-location} parsed afresh, as Spring Boot parses them at
+ * start-up.
+ */
+final class ConfigFiles {
+
+	// The prefix Spring Boot gives the property source of each configuration file.
+	private static final String CONFIG_SOURCE_PREFIX = "Config resource ";
+
+	private ConfigFiles() {
+	}
+
+	/**
+	 * Reads the configuration again.
+	 * @param running the environment Junction started with
+	 * @param resources how locations are resolved
+	 * @return the configuration and the files it came from
+	 * @throws RuntimeException when a file cannot be read or parsed
+	 */
+	static Read read(ConfigurableEnvironment running, ResourceLoader resources) {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources().forEach((source) -> environment.getPropertySources().remove(source.getName()));
+		for (PropertySource<?> source : running.getPropertySources()) {
+			if (!source.getName().startsWith(CONFIG_SOURCE_PREFIX)
+					&& !ConfigurationPropertySources.isAttachedConfigurationPropertySource(source)) {
+				environment.getPropertySources().addLast(source);
+			}
+		}
+		List<Path> files = new ArrayList<>();
+		ConfigDataEnvironmentPostProcessor.applyTo(environment, resources, null, List.of(),
+				new ConfigDataEnvironmentUpdateListener() {
+					@Override
+					public void onPropertySourceAdded(PropertySource<?> source, ConfigDataLocation location,
+							ConfigDataResource resource) {
+						Path file = file(resource);
+						if (file != null && !files.contains(file)) {
+							files.add(file);
+						}
+					}
+				});
+		return new Read(environment, List.copyOf(files));
+	}
+
+	// A file on disk, not one in the jar, which cannot change.
+	private static Path file(ConfigDataResource resource) {
+		if (resource instanceof StandardConfigDataResource standard) {
+			Resource file = standard.getResource();
+			if (file.isFile()) {
+				try {
+					return file.getFile().toPath().toAbsolutePath();
+				}
+				catch (IOException ex) {
+					return null;
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The version of {@code files} as they are now: a short SHA-256 of their names and
+	 * contents, the same for the same files whatever their times. A missing file counts
+	 * as empty.
+	 */
+	static String version(List<Path> files) {
+		MessageDigest digest;
+		try {
+			digest = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+		for (Path file : files) {
+			digest.update(file.toString().getBytes(StandardCharsets.UTF_8));
+			digest.update((byte) 0);
+			try {
+				digest.update(Files.readAllBytes(file));
+			}
+			catch (NoSuchFileException ex) {
+				// Between an editor's delete and its write: the next look sees the file.
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			digest.update((byte) 0);
+		}
+		return HexFormat.of().formatHex(digest.digest(), 0, 6);
+	}
+
+	/**
+	 * The configuration read again.
+	 *
+	 * @param environment every property source, the files' as they are now
+	 * @param files the configuration files on disk that were read, in order
+	 */
+	record Read(ConfigurableEnvironment environment, List<Path> files) {
+	}
+
+}
