@@ -3,16 +3,12 @@ package io.junction.config;
 import java.util.List;
 
 import io.junction.InvalidConfigurationException;
-import io.junction.observability.JunctionMeters;
 import io.junction.pools.PoolRegistry;
 import io.junction.routing.RouteChecks;
 import io.junction.routing.RouteVocabulary;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -41,10 +37,9 @@ public class ConfigAutoConfiguration {
 
 	@Bean
 	ConfigurationReloader configurationReloader(ApplicationContext context, ConfigurableListableBeanFactory beans,
-			PoolRegistry pools, GatewayProperties gateway, ObjectProvider<MeterRegistry> meterRegistry) {
+			PoolRegistry pools, GatewayProperties gateway) {
 		return new ConfigurationReloader((ConfigurableEnvironment) context.getEnvironment(), context,
-				new ConfigurationCheck(RouteVocabulary.of(beans)), pools, gateway, context,
-				outcomes(meterRegistry.getIfAvailable()));
+				new ConfigurationCheck(RouteVocabulary.of(beans)), pools, gateway, context);
 	}
 
 	@Bean
@@ -56,40 +51,6 @@ public class ConfigAutoConfiguration {
 	@Bean
 	ConfigHealthIndicator configHealthIndicator(ConfigurationReloader reloader) {
 		return new ConfigHealthIndicator(reloader);
-	}
-
-	private static ConfigurationReloader.ReloadOutcomes outcomes(MeterRegistry registry) {
-		if (registry == null) {
-			return new ConfigurationReloader.ReloadOutcomes() {
-				@Override
-				public void applied() {
-				}
-
-				@Override
-				public void rejected() {
-				}
-			};
-		}
-		Counter applied = counter(registry, "applied");
-		Counter rejected = counter(registry, "rejected");
-		return new ConfigurationReloader.ReloadOutcomes() {
-			@Override
-			public void applied() {
-				applied.increment();
-			}
-
-			@Override
-			public void rejected() {
-				rejected.increment();
-			}
-		};
-	}
-
-	private static Counter counter(MeterRegistry registry, String result) {
-		return Counter.builder(JunctionMeters.CONFIG_RELOADS.meterName())
-			.description(JunctionMeters.CONFIG_RELOADS.description())
-			.tag("result", result)
-			.register(registry);
 	}
 
 	static final class CheckAtStartup implements BeanFactoryPostProcessor, EnvironmentAware {

@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.config.ConfigDataEnvironmentUpdateListener;
@@ -21,6 +24,10 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.boot.env.PropertiesPropertySourceLoader;
+import org.springframework.boot.env.PropertySourceLoader;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
@@ -71,7 +78,7 @@ final class ConfigFiles {
 	}
 
 	// A file on disk, not one in the jar, which cannot change.
-	private static Path file(ConfigDataResource resource) {
+	private static @Nullable Path file(ConfigDataResource resource) {
 		if (resource instanceof StandardConfigDataResource standard) {
 			Resource file = standard.getResource();
 			if (file.isFile()) {
@@ -80,6 +87,26 @@ final class ConfigFiles {
 				}
 				catch (IOException ex) {
 					return null;
+				}
+			}
+		}
+		return null;
+	}
+
+	/** The first of {@code files} that Spring Boot cannot parse, or null. */
+	static @Nullable Path unparsable(List<Path> files) {
+		List<PropertySourceLoader> loaders = List.of(new PropertiesPropertySourceLoader(),
+				new YamlPropertySourceLoader());
+		for (Path file : files) {
+			for (PropertySourceLoader loader : loaders) {
+				if (Arrays.stream(loader.getFileExtensions())
+					.anyMatch((extension) -> file.toString().endsWith("." + extension))) {
+					try {
+						loader.load(file.toString(), new FileSystemResource(file));
+					}
+					catch (IOException | RuntimeException ex) {
+						return file;
+					}
 				}
 			}
 		}

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import io.junction.ConfigurationProblem;
 import io.junction.InvalidConfigurationException;
@@ -50,7 +52,7 @@ public final class ConfigurationReloader {
 
 	private final ApplicationEventPublisher events;
 
-	private final ReloadOutcomes outcomes;
+	private final List<Consumer<Outcome>> listeners = new CopyOnWriteArrayList<>();
 
 	// Guarded by this.
 	private Loaded loaded;
@@ -61,14 +63,13 @@ public final class ConfigurationReloader {
 	private String lastTried;
 
 	ConfigurationReloader(ConfigurableEnvironment running, ResourceLoader resources, ConfigurationCheck check,
-			PoolRegistry pools, GatewayProperties gateway, ApplicationEventPublisher events, ReloadOutcomes outcomes) {
+			PoolRegistry pools, GatewayProperties gateway, ApplicationEventPublisher events) {
 		this.running = running;
 		this.resources = resources;
 		this.check = check;
 		this.pools = pools;
 		this.gateway = gateway;
 		this.events = events;
-		this.outcomes = outcomes;
 		List<Path> files = ConfigFiles.read(running, resources).files();
 		this.loaded = new Loaded(ConfigFiles.version(files), Instant.now(), files);
 		this.lastTried = this.loaded.version();
@@ -136,8 +137,9 @@ public final class ConfigurationReloader {
 		catch (RuntimeException ex) {
 			// Unreadable or unparsable: counts as a refusal of what the files hold now.
 			String unreadable = ConfigFiles.version(this.loaded.files());
-			return reject(unreadable, this.loaded.files(), List
-				.of(new ConfigurationProblem(describe(this.loaded.files()), "cannot be read: " + rootMessage(ex))));
+			return reject(unreadable, this.loaded.files(),
+					List.of(new ConfigurationProblem(unreadableFile(ex, this.loaded.files()),
+							"cannot be read: " + rootMessage(ex))));
 		}
 		if (version.equals(this.loaded.version())) {
 			this.lastTried = version;
@@ -160,11 +162,10 @@ public final class ConfigurationReloader {
 		String previous = this.loaded.version();
 		this.loaded = new Loaded(version, Instant.now(), read.files());
 		this.lastTried = version;
-		this.outcomes.applied();
 		logger.info("Configuration " + version + " applied (was " + previous + "): " + checked.routes().size()
 				+ " routes, " + checked.pools().getBackends().size() + " pools, " + checked.serverCount()
 				+ " servers, from " + describe(read.files()));
-		return new Outcome(Result.APPLIED, version, List.of());
+		return told(new Outcome(Result.APPLIED, version, List.of()));
 	}
 
 	// Reads until the files are the same before and after, so that the version names
@@ -186,15 +187,30 @@ public final class ConfigurationReloader {
 	private Outcome reject(String version, List<Path> files, List<ConfigurationProblem> problems) {
 		this.lastTried = version;
 		this.lastRejected = new Rejected(version, Instant.now(), files, problems);
-		this.outcomes.rejected();
 		List<String> lines = problems.stream().map(ConfigurationProblem::toString).toList();
 		logger.error("Configuration " + version + " rejected, " + this.loaded.version() + " still serves: "
 				+ String.join("; ", lines));
-		return new Outcome(Result.REJECTED, version, problems);
+		return told(new Outcome(Result.REJECTED, version, problems));
+	}
+
+	private Outcome told(Outcome outcome) {
+		this.listeners.forEach((listener) -> listener.accept(outcome));
+		return outcome;
+	}
+
+	/** Tells {@code listener} of every reload applied or rejected from now on. */
+	public void addListener(Consumer<Outcome> listener) {
+		this.listeners.add(listener);
 	}
 
 	private static String describe(List<Path> files) {
 		return files.isEmpty() ? "no file" : String.join(", ", names(files));
+	}
+
+	// The file that does not parse on its own, or all of them.
+	private static String unreadableFile(Throwable failure, List<Path> files) {
+		Path unparsable = ConfigFiles.unparsable(files);
+		return (unparsable != null) ? unparsable.toString() : describe(files);
 	}
 
 	private static String rootMessage(Throwable failure) {
@@ -249,15 +265,6 @@ public final class ConfigurationReloader {
 	 * @param problems every problem found
 	 */
 	public record Rejected(String version, Instant at, List<Path> files, List<ConfigurationProblem> problems) {
-	}
-
-	/** Where the reloads are counted. */
-	interface ReloadOutcomes {
-
-		void applied();
-
-		void rejected();
-
 	}
 
 }

@@ -2,6 +2,8 @@ package io.junction.observability;
 
 import java.util.List;
 
+import io.junction.config.ConfigAutoConfiguration;
+import io.junction.config.ConfigurationReloader;
 import io.junction.pools.PoolRegistry;
 import io.junction.pools.PoolsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,12 +14,17 @@ import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.annotation.Bean;
 
 /** Junction's meters: per pool and server, and per route. */
-@AutoConfiguration(after = PoolsAutoConfiguration.class)
+@AutoConfiguration(after = { PoolsAutoConfiguration.class, ConfigAutoConfiguration.class })
 public class ObservabilityAutoConfiguration {
 
 	@Bean
 	PoolMeters poolMeters(PoolRegistry pools) {
 		return new PoolMeters(pools);
+	}
+
+	@Bean
+	ConfigReloadMeters configReloadMeters(ConfigurationReloader reloader) {
+		return new ConfigReloadMeters(reloader);
 	}
 
 	@Bean

@@ -2,7 +2,9 @@ package io.junction.observability;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import io.junction.config.ConfigurationReloader;
 import io.junction.pools.PoolRegistry;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
@@ -16,10 +18,12 @@ import org.jspecify.annotations.Nullable;
  *
  * @param pools the pools in configuration order
  * @param time when the figures were read, in epoch milliseconds
+ * @param config the configuration in place and the last one refused, as
+ * {@code /actuator/config} shows them
  */
-record PoolStats(List<PoolRow> pools, long time) {
+record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 
-	static PoolStats read(PoolRegistry registry) {
+	static PoolStats read(PoolRegistry registry, ConfigurationReloader reloader) {
 		long now = System.nanoTime();
 		long wallClock = System.currentTimeMillis();
 		List<PoolRow> pools = new ArrayList<>();
@@ -30,7 +34,7 @@ record PoolStats(List<PoolRow> pools, long time) {
 			}
 			pools.add(new PoolRow(pool.name(), pool.availableCount(now), servers));
 		}
-		return new PoolStats(pools, wallClock);
+		return new PoolStats(pools, wallClock, reloader.status());
 	}
 
 	/**

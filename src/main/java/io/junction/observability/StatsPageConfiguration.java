@@ -1,5 +1,6 @@
 package io.junction.observability;
 
+import io.junction.config.ConfigurationReloader;
 import io.junction.pools.PoolRegistry;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
@@ -24,7 +25,7 @@ class StatsPageConfiguration {
 	private static final Resource PAGE = new ClassPathResource("io/junction/observability/stats.html");
 
 	@Bean
-	RouterFunction<ServerResponse> statsPage(PoolRegistry pools) {
+	RouterFunction<ServerResponse> statsPage(PoolRegistry pools, ConfigurationReloader reloader) {
 		return RouterFunctions.route()
 			.GET("/junction",
 					(request) -> ServerResponse.ok()
@@ -35,7 +36,7 @@ class StatsPageConfiguration {
 					(request) -> ServerResponse.ok()
 						.contentType(MediaType.APPLICATION_JSON)
 						.cacheControl(CacheControl.noStore())
-						.bodyValue(PoolStats.read(pools)))
+						.bodyValue(PoolStats.read(pools, reloader)))
 			.build();
 	}
 

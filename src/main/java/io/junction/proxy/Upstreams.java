@@ -73,8 +73,10 @@ public final class Upstreams implements PoolRegistry.Listener {
 		return upstream.client().checks();
 	}
 
+	// Synchronized with the closing of a removed server's connections, so that a server
+	// configured again at the same address never loses the connections it is given.
 	@Override
-	public void swapped(PoolRegistry.Swap swap) {
+	public synchronized void swapped(PoolRegistry.Swap swap) {
 		Map<String, Upstream> previous = this.byPool;
 		Map<String, Upstream> next = new HashMap<>();
 		for (Pool pool : swap.next().all()) {
@@ -103,15 +105,24 @@ public final class Upstreams implements PoolRegistry.Listener {
 			else {
 				for (PoolServer server : upstream.pool().servers()) {
 					if (swap.removed().contains(server)) {
-						retire(List.of(server), () -> upstream.client().close(address(server)));
+						retire(List.of(server), () -> closeConnections(name, upstream.client(), server));
 					}
 				}
 			}
 		});
 	}
 
-	private static InetSocketAddress address(PoolServer server) {
-		return InetSocketAddress.createUnresolved(server.getHost(), server.getPort());
+	// Unless the pool has a server at that address again, on the same client.
+	private synchronized void closeConnections(String pool, PoolClient client, PoolServer removed) {
+		Upstream now = this.byPool.get(pool);
+		if (now != null && now.client() == client) {
+			for (PoolServer server : now.pool().servers()) {
+				if (server.getHost().equals(removed.getHost()) && server.getPort() == removed.getPort()) {
+					return;
+				}
+			}
+		}
+		client.close(InetSocketAddress.createUnresolved(removed.getHost(), removed.getPort()));
 	}
 
 	/**

@@ -53,9 +53,9 @@ final class ConfigDirectory {
 		return this.directory.resolve(this.fileName);
 	}
 
-	/** {@code --spring.config.additional-location} for the file. */
+	/** {@code spring.config.additional-location} for the file, as a test property. */
 	String location() {
-		return "--spring.config.additional-location=file:" + file();
+		return "spring.config.additional-location=file:" + file();
 	}
 
 	/** Writes the file to a temporary one beside it, then renames that over it. */
