@@ -94,6 +94,11 @@ public final class TestAppServer implements AutoCloseable {
 	}
 
 	/** How many requests the server has received since it started. */
+	/** How many connections to the server are open now. */
+	public int openConnections() {
+		return this.connections.size();
+	}
+
 	public int requestCount() {
 		return this.requestCount.get();
 	}

@@ -116,6 +116,12 @@ public final class RouteChecks {
 			}
 			uri(key, route, pools, problems);
 			List<PredicateDefinition> predicates = route.getPredicates();
+			if (predicates.isEmpty()) {
+				// Gateway's own validation would refuse it too, without saying which
+				// route.
+				problems.add(new ConfigurationProblem(key + ".predicates", "route '" + route.getId()
+						+ "' has no predicates; give at least one, such as Path=/services/foo/**"));
+			}
 			for (int p = 0; p < predicates.size(); p++) {
 				PredicateDefinition predicate = predicates.get(p);
 				String predicateKey = key + ".predicates[" + p + "]";

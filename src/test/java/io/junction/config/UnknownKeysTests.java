@@ -6,21 +6,25 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.junction.ConfigurationProblem;
 import io.junction.InvalidConfigurationException;
+import io.junction.RunningJunction;
 import io.junction.Startup;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A key Junction does not know is refused, not ignored, naming the key and the nearest
- * known one: at start-up and by {@code check}, with the same message.
+ * known one: at start-up, on reload and by {@code check}, with the same message.
  */
 class UnknownKeysTests {
 
@@ -29,7 +33,8 @@ class UnknownKeysTests {
 	private static final String ROUTE = "spring.cloud.gateway.server.webflux.routes[0]";
 
 	private static final List<String> VALID = List.of(FOO + ".servers[0].name=app01",
-			FOO + ".servers[0].url=http://127.0.0.1:19001", ROUTE + ".id=foo", ROUTE + ".uri=lb://services-foo-v1");
+			FOO + ".servers[0].url=http://127.0.0.1:19001", ROUTE + ".id=foo", ROUTE + ".uri=lb://services-foo-v1",
+			ROUTE + ".predicates[0]=Path=/**");
 
 	@TempDir
 	Path directory;
@@ -73,10 +78,29 @@ class UnknownKeysTests {
 			.endsWith("1 problem found" + System.lineSeparator());
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("cases")
+	void unknownKeyIsRefusedOnReload(Case unknown) {
+		ConfigDirectory config = ConfigDirectory.plain(this.directory, "junction.properties");
+		config.renameOver(VALID);
+		try (RunningJunction junction = Startup.junction(Map.of(), config.location())) {
+			ConfigurationReloader reloader = junction.bean(ConfigurationReloader.class);
+			String version = reloader.loaded().version();
+			config.renameOver(unknown.properties());
+			await().atMost(Duration.ofSeconds(5)).until(() -> reloader.lastRejected() != null);
+			assertThat(reloader.lastRejected().problems()).singleElement()
+				.satisfies((problem) -> unknown.isNamedBy(problem));
+			assertThat(reloader.loaded().version()).isEqualTo(version);
+		}
+	}
+
 	record Case(String name, String property, String key, String reason) {
 
 		List<String> properties() {
 			List<String> all = new ArrayList<>(VALID);
+			if (this.property.startsWith(ROUTE + ".predicates[0]")) {
+				all.remove(ROUTE + ".predicates[0]=Path=/**");
+			}
 			if (this.property.startsWith(ROUTE + ".filters[0].name")) {
 				all.add(this.property);
 				all.add(ROUTE + ".filters[0].args.prats=1");

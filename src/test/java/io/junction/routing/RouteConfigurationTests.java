@@ -29,6 +29,14 @@ class RouteConfigurationTests {
 	}
 
 	@Test
+	void routeWithoutPredicatesIsRefusedNamingTheRoute() {
+		InvalidConfigurationException refusal = Startup
+			.refusal(with(ROUTE + ".id=foo", ROUTE + ".uri=lb://services-foo-v1"));
+		assertThat(refusal).hasMessage(ROUTE + ".predicates: route 'foo' has no predicates; "
+				+ "give at least one, such as Path=/services/foo/**");
+	}
+
+	@Test
 	void lbUriThatIsNotAHostNameIsRefused() {
 		InvalidConfigurationException refusal = Startup.refusal(
 				with(ROUTE + ".id=foo", ROUTE + ".uri=lb://services_foo_v1", ROUTE + ".predicates[0]=Path=/foo/**"));
