@@ -121,6 +121,10 @@ public final class TestAppServer implements AutoCloseable {
 		return "http://127.0.0.1:" + this.port;
 	}
 
+	public int port() {
+		return this.port;
+	}
+
 	public TestAppServer behave(Behaviour behaviour) {
 		this.behaviour = behaviour;
 		return this;

@@ -11,6 +11,7 @@ import java.util.Set;
 import io.junction.ConfigurationProblem;
 import io.junction.InvalidConfigurationException;
 import io.junction.accesslog.AccessLogProperties;
+import io.junction.discovery.DiscoveryProperties;
 import io.junction.admin.AdminProperties;
 import io.junction.lifecycle.ShutdownProperties;
 import io.junction.pools.PoolRegistry;
@@ -64,6 +65,7 @@ public final class ConfigurationCheck {
 		properties.put(AdminProperties.PREFIX, AdminProperties.class);
 		properties.put(ShutdownProperties.PREFIX, ShutdownProperties.class);
 		properties.put(ReloadProperties.PREFIX, ReloadProperties.class);
+		properties.put(DiscoveryProperties.PREFIX, DiscoveryProperties.class);
 		return properties;
 	}
 

@@ -106,7 +106,15 @@ public enum JunctionMeters {
 	 * {@code junction_config_reloads_total}: reloads of the configuration files by
 	 * {@code result}, {@code applied} or {@code rejected}.
 	 */
-	CONFIG_RELOADS("junction.config.reloads", "Reloads of the configuration files, applied or rejected");
+	CONFIG_RELOADS("junction.config.reloads", "Reloads of the configuration files, applied or rejected"),
+
+	/**
+	 * {@code junction_discovery_failures_total}: DNS lookups of a pool's servers that
+	 * failed, by {@code pool} and {@code reason} ({@code no-such-name},
+	 * {@code no-records}, {@code timeout}, {@code failed}); the pool kept its servers.
+	 */
+	DISCOVERY_FAILURES("junction.discovery.failures",
+			"DNS lookups of the pool's servers that failed; the pool kept its last servers");
 
 	private final String name;
 

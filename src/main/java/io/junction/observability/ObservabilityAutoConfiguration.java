@@ -4,6 +4,8 @@ import java.util.List;
 
 import io.junction.config.ConfigAutoConfiguration;
 import io.junction.config.ConfigurationReloader;
+import io.junction.discovery.DiscoveryAutoConfiguration;
+import io.junction.discovery.DnsDiscovery;
 import io.junction.pools.PoolRegistry;
 import io.junction.pools.PoolsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +16,8 @@ import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.annotation.Bean;
 
 /** Junction's meters: per pool and server, and per route. */
-@AutoConfiguration(after = { PoolsAutoConfiguration.class, ConfigAutoConfiguration.class })
+@AutoConfiguration(
+		after = { PoolsAutoConfiguration.class, ConfigAutoConfiguration.class, DiscoveryAutoConfiguration.class })
 public class ObservabilityAutoConfiguration {
 
 	@Bean
@@ -23,8 +26,8 @@ public class ObservabilityAutoConfiguration {
 	}
 
 	@Bean
-	ConfigReloadMeters configReloadMeters(ConfigurationReloader reloader) {
-		return new ConfigReloadMeters(reloader);
+	ConfigurationMeters configurationMeters(ConfigurationReloader reloader, DnsDiscovery discovery) {
+		return new ConfigurationMeters(reloader, discovery);
 	}
 
 	@Bean

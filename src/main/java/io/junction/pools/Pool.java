@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * which its {@link Rotation} changes at run time.
  *
  * @param name the pool's name, the service id of {@code lb://<name>}
- * @param servers the servers in configuration order, never empty
+ * @param servers the servers in configuration order, then those found in DNS; empty only
+ * while DNS has found none
  * @param healthCheck the active checks
  * @param passiveCheck the passive checks
  * @param retry when failed requests are tried again
@@ -22,11 +23,13 @@ import org.jspecify.annotations.Nullable;
  * bound but the response timeout
  * @param onDown what happens to requests in flight to a server marked DOWN or ejected
  * @param connectionPool how connections to the servers are kept
+ * @param discovery how servers are found in DNS, or null when all are configured
  * @param rotation the servers' admin states and weights, changed at run time
  */
 public record Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
-		@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool, Rotation rotation) {
+		@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool,
+		@Nullable DiscoverySettings discovery, Rotation rotation) {
 
 	public Pool {
 		servers = List.copyOf(servers);
@@ -35,9 +38,10 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 	/** A pool whose servers are all READY with their configured weights. */
 	public Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
-			@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool) {
+			@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool,
+			@Nullable DiscoverySettings discovery) {
 		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout, onDown,
-				connectionPool, new Rotation(servers, healthCheck.enabled()));
+				connectionPool, discovery, new Rotation(servers, healthCheck.enabled()));
 	}
 
 	/** The server of that name, or {@code null} when the pool has none. */

@@ -1,13 +1,17 @@
 package io.junction.pools;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.junction.ConfigurationProblem;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one owner of the pools: holds the current {@link BackendPools} snapshot and swaps
@@ -23,12 +27,19 @@ public final class PoolRegistry {
 
 	private volatile BackendPools current;
 
+	// Guarded by this: the configuration in place, and the addresses DNS gave each pool
+	// that has discovery.
+	private PoolsProperties properties;
+
+	private final Map<String, List<InetSocketAddress>> discovered = new HashMap<>();
+
 	/**
 	 * The registry of the pools configured in {@code properties}.
 	 * @throws io.junction.InvalidConfigurationException naming the first bad key
 	 */
 	public PoolRegistry(PoolsProperties properties) {
 		this.current = PoolsBuilder.build(properties, BackendPools.NONE, 1);
+		this.properties = properties;
 	}
 
 	/**
@@ -53,8 +64,45 @@ public final class PoolRegistry {
 	 */
 	public synchronized Swap swap(PoolsProperties properties) {
 		BackendPools previous = this.current;
-		BackendPools next = PoolsBuilder.build(properties, previous, previous.version() + 1);
-		Swap swap = Swap.between(previous, next);
+		// What DNS found stays for the pools that still look up the same name.
+		Map<String, List<InetSocketAddress>> kept = new HashMap<>();
+		this.discovered.forEach((pool, addresses) -> {
+			PoolsProperties.Pool configured = properties.getBackends().get(pool);
+			Pool before = previous.get(pool);
+			if (configured != null && configured.getDiscovery() != null && before != null && before.discovery() != null
+					&& before.discovery().name().equals(configured.getDiscovery().getDns())) {
+				kept.put(pool, addresses);
+			}
+		});
+		Swap swap = swap(PoolsBuilder.build(properties, kept, previous, previous.version() + 1));
+		this.properties = properties;
+		this.discovered.clear();
+		this.discovered.putAll(kept);
+		return swap;
+	}
+
+	/**
+	 * Makes {@code addresses} the servers that DNS gives {@code pool} now: new addresses
+	 * become servers, awaiting their first check; those gone are removed.
+	 * @return the swap that took place, or null when the pool has no discovery or the
+	 * addresses are those in place
+	 */
+	public synchronized @Nullable Swap discovered(String pool, List<InetSocketAddress> addresses) {
+		Pool before = this.current.get(pool);
+		if (before == null || before.discovery() == null
+				|| addresses.equals(this.discovered.getOrDefault(pool, List.of()))) {
+			return null;
+		}
+		Map<String, List<InetSocketAddress>> next = new HashMap<>(this.discovered);
+		next.put(pool, List.copyOf(addresses));
+		BackendPools previous = this.current;
+		Swap swap = swap(PoolsBuilder.build(this.properties, next, previous, previous.version() + 1));
+		this.discovered.put(pool, List.copyOf(addresses));
+		return swap;
+	}
+
+	private Swap swap(BackendPools next) {
+		Swap swap = Swap.between(this.current, next);
 		this.current = next;
 		for (Listener listener : this.listeners) {
 			listener.swapped(swap);

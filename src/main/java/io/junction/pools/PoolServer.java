@@ -30,7 +30,14 @@ public final class PoolServer {
 	// goes DOWN; ServerTraffic counts them, this set can reach them.
 	private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
 
+	private final boolean discovered;
+
 	PoolServer(String pool, String name, URI uri, int weight) {
+		this(pool, name, uri, weight, false);
+	}
+
+	PoolServer(String pool, String name, URI uri, int weight, boolean discovered) {
+		this.discovered = discovered;
 		this.pool = pool;
 		this.name = name;
 		this.uri = uri;
@@ -78,6 +85,11 @@ public final class PoolServer {
 			cancelled++;
 		}
 		return cancelled;
+	}
+
+	/** Whether DNS gave the server, rather than the configuration. */
+	public boolean isDiscovered() {
+		return this.discovered;
 	}
 
 	/** The server's name in its pool. */

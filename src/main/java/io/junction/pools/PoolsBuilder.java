@@ -1,5 +1,7 @@
 package io.junction.pools;
 
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -38,6 +40,16 @@ final class PoolsBuilder {
 	 * @throws InvalidConfigurationException naming the first bad key
 	 */
 	static BackendPools build(PoolsProperties properties, BackendPools previous, long version) {
+		return build(properties, Map.of(), previous, version);
+	}
+
+	/**
+	 * Every pool of {@code properties} with the servers {@code discovered} for its DNS
+	 * name, if it has one, after those configured.
+	 * @throws InvalidConfigurationException naming the first bad key
+	 */
+	static BackendPools build(PoolsProperties properties, Map<String, List<InetSocketAddress>> discovered,
+			BackendPools previous, long version) {
 		// Checked whole first, so that building, which updates the weights of kept
 		// servers, never stops half-way.
 		List<ConfigurationProblem> problems = check(properties);
@@ -45,7 +57,9 @@ final class PoolsBuilder {
 			throw new InvalidConfigurationException(problems);
 		}
 		Map<String, Pool> pools = new LinkedHashMap<>();
-		properties.getBackends().forEach((name, pool) -> pools.put(name, build(name, pool, previous.get(name))));
+		properties.getBackends()
+			.forEach((name, pool) -> pools.put(name,
+					build(name, pool, discovered.getOrDefault(name, List.of()), previous.get(name))));
 		return new BackendPools(version, pools);
 	}
 
@@ -57,7 +71,7 @@ final class PoolsBuilder {
 		List<ConfigurationProblem> problems = new ArrayList<>();
 		properties.getBackends().forEach((name, pool) -> {
 			try {
-				build(name, pool, null);
+				build(name, pool, List.of(), null);
 			}
 			catch (InvalidConfigurationException ex) {
 				problems.addAll(ex.getProblems());
@@ -66,19 +80,21 @@ final class PoolsBuilder {
 		return problems;
 	}
 
-	private static Pool build(String name, PoolsProperties.Pool pool, @Nullable Pool before) {
+	private static Pool build(String name, PoolsProperties.Pool pool, List<InetSocketAddress> discovered,
+			@Nullable Pool before) {
 		String key = PoolsProperties.PREFIX + ".backends." + name;
 		if (!POOL_NAME.matcher(name).matches()) {
 			throw new InvalidConfigurationException(key, "pool name '" + name
 					+ "' is not a host name (use letters, digits and '-', so that lb://" + name + " works)");
 		}
 		List<PoolsProperties.Server> servers = pool.getServers();
-		if (servers.isEmpty()) {
+		DiscoverySettings discovery = discovery(key + ".discovery", pool.getDiscovery());
+		if (servers.isEmpty() && discovery == null) {
 			throw new InvalidConfigurationException(key + ".servers",
 					"pool '" + name + "' has no servers; list at least one");
 		}
 		Map<String, Integer> indexByName = new HashMap<>();
-		PoolServer[] built = new PoolServer[servers.size()];
+		PoolServer[] built = new PoolServer[servers.size() + discovered.size()];
 		for (int i = 0; i < servers.size(); i++) {
 			String serverKey = key + ".servers[" + i + "]";
 			PoolsProperties.Server server = servers.get(i);
@@ -102,12 +118,67 @@ final class PoolsBuilder {
 				built[i] = new PoolServer(name, serverName, uri, weight);
 			}
 		}
-		return new Pool(name, List.of(built), healthCheck(key + ".health-check", pool.getHealthCheck()),
-				passiveCheck(key + ".passive-check", pool.getPassiveCheck()), retry(key, pool),
-				millis(key + ".connect-timeout", pool.getConnectTimeout()),
+		HealthCheckSettings healthCheck = healthCheck(key + ".health-check", pool.getHealthCheck());
+		for (int i = 0; i < discovered.size(); i++) {
+			built[servers.size() + i] = discovered(name, discovery, discovered.get(i), before, healthCheck);
+		}
+		return new Pool(name, List.of(built), healthCheck, passiveCheck(key + ".passive-check", pool.getPassiveCheck()),
+				retry(key, pool), millis(key + ".connect-timeout", pool.getConnectTimeout()),
 				positive(key + ".response-timeout", pool.getResponseTimeout()),
 				optionalPositive(key + ".try-timeout", pool.getTryTimeout()), pool.getOnDown(),
-				connectionPool(key + ".connection-pool", pool.getConnectionPool()));
+				connectionPool(key + ".connection-pool", pool.getConnectionPool()), discovery);
+	}
+
+	// A server found in DNS: named after the name and the address, kept while DNS gives
+	// the address again, and checked before it takes traffic.
+	private static PoolServer discovered(String pool, @Nullable DiscoverySettings discovery, InetSocketAddress address,
+			@Nullable Pool before, HealthCheckSettings healthCheck) {
+		if (discovery == null) {
+			throw new IllegalStateException("servers discovered for pool " + pool + ", which has no discovery");
+		}
+		String host = address.getAddress().getHostAddress();
+		String authority = ((address.getAddress() instanceof Inet6Address) ? "[" + host + "]" : host) + ":"
+				+ address.getPort();
+		String serverName = discovery.name() + "@" + authority;
+		URI uri = URI.create(discovery.scheme() + "://" + authority);
+		PoolServer kept = (before != null) ? before.server(serverName) : null;
+		if (kept != null && kept.getUri().equals(uri)) {
+			return kept;
+		}
+		PoolServer server = new PoolServer(pool, serverName, uri, 1, true);
+		if (healthCheck.enabled()) {
+			server.state().awaitCheck();
+		}
+		return server;
+	}
+
+	private static @Nullable DiscoverySettings discovery(String key, PoolsProperties.@Nullable Discovery discovery) {
+		if (discovery == null) {
+			return null;
+		}
+		String name = discovery.getDns();
+		if (name == null || name.isBlank()) {
+			throw new InvalidConfigurationException(key + ".dns",
+					"discovery needs a DNS name, such as app.ns.svc.cluster.local");
+		}
+		name = name.trim();
+		Integer port = discovery.getPort();
+		int checkedPort = 0;
+		if (!name.startsWith("_")) {
+			if (port == null) {
+				throw new InvalidConfigurationException(key + ".port", "the servers of " + name
+						+ " need a port (or look up SRV records, such as _http._tcp." + name + ", which give it)");
+			}
+			if (port < 1 || port > 65535) {
+				throw new InvalidConfigurationException(key + ".port", port + " must be from 1 to 65535");
+			}
+			checkedPort = port;
+		}
+		String scheme = discovery.getScheme();
+		if (!"http".equals(scheme) && !"https".equals(scheme)) {
+			throw new InvalidConfigurationException(key + ".scheme", "'" + scheme + "' is not http or https");
+		}
+		return new DiscoverySettings(name, checkedPort, millis(key + ".interval", discovery.getInterval()), scheme);
 	}
 
 	private static HealthCheckSettings healthCheck(String key, PoolsProperties.HealthCheck check) {

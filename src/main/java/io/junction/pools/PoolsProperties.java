@@ -38,8 +38,17 @@ public class PoolsProperties {
 	/** One pool of identical app servers. */
 	public static class Pool {
 
-		/** The pool's servers (HAProxy {@code server} lines); at least one. */
+		/**
+		 * The pool's servers (HAProxy {@code server} lines); at least one, unless
+		 * {@code discovery} finds them.
+		 */
 		private List<Server> servers = new ArrayList<>();
+
+		/**
+		 * Servers found in DNS, besides or instead of {@code servers} (HAProxy
+		 * {@code server-template} with {@code resolvers}).
+		 */
+		private @Nullable Discovery discovery;
 
 		/** Active health checks of every server (HAProxy {@code check}). */
 		private HealthCheck healthCheck = new HealthCheck();
@@ -107,6 +116,14 @@ public class PoolsProperties {
 
 		public void setServers(List<Server> servers) {
 			this.servers = servers;
+		}
+
+		public @Nullable Discovery getDiscovery() {
+			return this.discovery;
+		}
+
+		public void setDiscovery(@Nullable Discovery discovery) {
+			this.discovery = discovery;
 		}
 
 		public HealthCheck getHealthCheck() {
@@ -375,6 +392,62 @@ public class PoolsProperties {
 
 		public void setLayer7(boolean layer7) {
 			this.layer7 = layer7;
+		}
+
+	}
+
+	/**
+	 * Servers of a pool found in DNS and looked up again on an interval: each address is
+	 * a server, checked before it gets traffic.
+	 */
+	public static class Discovery {
+
+		/**
+		 * The name to look up: its A and AAAA records, or, for a name that starts with
+		 * {@code _} (such as {@code _http._tcp.app.ns.svc.cluster.local}), its SRV
+		 * records, which give the ports too.
+		 */
+		private @Nullable String dns;
+
+		/** Port of the servers of an A/AAAA name; SRV records give their own. */
+		private @Nullable Integer port;
+
+		/** Time between two lookups (HAProxy {@code hold valid}). */
+		private Duration interval = Duration.ofSeconds(5);
+
+		/** How the servers are spoken to: http or https. */
+		private String scheme = "http";
+
+		public @Nullable String getDns() {
+			return this.dns;
+		}
+
+		public void setDns(@Nullable String dns) {
+			this.dns = dns;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public String getScheme() {
+			return this.scheme;
+		}
+
+		public void setScheme(String scheme) {
+			this.scheme = scheme;
 		}
 
 	}

@@ -1,20 +1,26 @@
 package io.junction.observability;
 
 import io.junction.config.ConfigurationReloader;
+import io.junction.discovery.DnsDiscovery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * {@code junction_config_reloads_total{result="applied|rejected"}}: each reload of the
- * configuration files that changed something or was refused.
+ * How the configuration changes: {@code junction_config_reloads_total{result}}, each
+ * reload of the configuration files applied or refused, and
+ * {@code junction_discovery_failures_total{pool,reason}}, each failed DNS lookup of a
+ * pool's servers.
  */
-final class ConfigReloadMeters implements MeterBinder {
+final class ConfigurationMeters implements MeterBinder {
 
 	private final ConfigurationReloader reloader;
 
-	ConfigReloadMeters(ConfigurationReloader reloader) {
+	private final DnsDiscovery discovery;
+
+	ConfigurationMeters(ConfigurationReloader reloader, DnsDiscovery discovery) {
 		this.reloader = reloader;
+		this.discovery = discovery;
 	}
 
 	@Override
@@ -29,6 +35,13 @@ final class ConfigReloadMeters implements MeterBinder {
 				}
 			}
 		});
+		this.discovery
+			.addFailureListener((pool, reason) -> Counter.builder(JunctionMeters.DISCOVERY_FAILURES.meterName())
+				.description(JunctionMeters.DISCOVERY_FAILURES.description())
+				.tag("pool", pool)
+				.tag("reason", reason)
+				.register(registry)
+				.increment());
 	}
 
 	private static Counter counter(MeterRegistry registry, String result) {
