@@ -35,11 +35,11 @@ class KnownKeysTests {
 
 	@Test
 	void poolKeyJunctionDoesNotHaveListsWhatAPoolTakes() {
-		assertThat(unknown("junction.backends.foo.balance"))
-			.containsExactly(new ConfigurationProblem("junction.backends.foo.balance",
-					"unknown key; junction.backends.foo takes: connect-timeout, connection-pool, discovery, health-check, "
-							+ "on-down, passive-check, response-timeout, retries, retry-buffer, retry-on, servers, "
-							+ "try-timeout"));
+		assertThat(unknown("junction.backends.foo.balance")).containsExactly(new ConfigurationProblem(
+				"junction.backends.foo.balance",
+				"unknown key; junction.backends.foo takes: connect-timeout, connection-pool, discovery, health-check, "
+						+ "on-down, passive-check, response-timeout, retries, retry-buffer, retry-on, servers, "
+						+ "try-timeout"));
 	}
 
 	@Test

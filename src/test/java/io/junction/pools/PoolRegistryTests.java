@@ -1,5 +1,7 @@
 package io.junction.pools;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
@@ -71,6 +73,45 @@ class PoolRegistryTests {
 				() -> registry.swap(TestPools.properties(Map.of("app", new int[] { 5 }, "web", new int[] { 300 }))));
 
 		assertThat(app01.state().weight()).isEqualTo(1);
+	}
+
+	@Test
+	void discoveredAddressesBecomeServersAwaitingTheirFirstCheck() {
+		PoolRegistry registry = new PoolRegistry(discovering("app.test"));
+		InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 19950);
+
+		PoolRegistry.Swap swap = registry.discovered("app", List.of(address));
+
+		PoolServer found = registry.current().get("app").server("app.test@127.0.0.1:19950");
+		assertThat(swap.added()).containsExactly(found);
+		assertThat(found.isDiscovered()).isTrue();
+		assertThat(found.getUri()).hasToString("http://127.0.0.1:19950");
+		assertThat(found.state().isUp()).as("not yet checked").isFalse();
+		assertThat(registry.current().get("app").server("app01").state().isUp()).isTrue();
+		assertThat(registry.discovered("app", List.of(address))).as("the same addresses again").isNull();
+	}
+
+	@Test
+	void reloadKeepsDiscoveredServersWhileThePoolLooksUpTheSameName() {
+		PoolRegistry registry = new PoolRegistry(discovering("app.test"));
+		registry.discovered("app", List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 19950)));
+		PoolServer found = registry.current().get("app").server("app.test@127.0.0.1:19950");
+
+		registry.swap(discovering("app.test"));
+		assertThat(registry.current().get("app").server("app.test@127.0.0.1:19950")).isSameAs(found);
+
+		PoolRegistry.Swap swap = registry.swap(discovering("other.test"));
+		assertThat(swap.removed()).containsExactly(found);
+		assertThat(registry.current().get("app").servers()).extracting(PoolServer::getName).containsExactly("app01");
+	}
+
+	private static PoolsProperties discovering(String name) {
+		PoolsProperties properties = TestPools.properties(Map.of("app", new int[] { 1 }));
+		PoolsProperties.Discovery discovery = new PoolsProperties.Discovery();
+		discovery.setDns(name);
+		discovery.setPort(19950);
+		properties.getBackends().get("app").setDiscovery(discovery);
+		return properties;
 	}
 
 	@Test
