@@ -12,7 +12,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
+import io.junction.pools.PoolsProperties;
+import io.junction.routing.RouteChecks;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
@@ -22,6 +27,7 @@ import org.springframework.boot.context.config.ConfigDataResource;
 import org.springframework.boot.context.config.StandardConfigDataResource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.boot.env.PropertiesPropertySourceLoader;
@@ -42,6 +48,9 @@ final class ConfigFiles {
 
 	// The prefix Spring Boot gives the property source of each configuration file.
 	private static final String CONFIG_SOURCE_PREFIX = "Config resource ";
+
+	// What a reload applies; any other key takes effect at the next start.
+	private static final List<String> RELOADED = List.of(PoolsProperties.PREFIX + ".backends", RouteChecks.ROUTES);
 
 	private ConfigFiles() {
 	}
@@ -91,6 +100,36 @@ final class ConfigFiles {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * The keys whose values differ between the two environments, other than routes and
+	 * pools: they take effect only at the next start.
+	 */
+	static List<String> changedKeysNeedingRestart(ConfigurableEnvironment running, ConfigurableEnvironment fresh) {
+		Set<String> names = new TreeSet<>();
+		names.addAll(names(running));
+		names.addAll(names(fresh));
+		List<String> changed = new ArrayList<>();
+		for (String name : names) {
+			if (!RELOADED.stream().anyMatch(name::startsWith)
+					&& !Objects.equals(running.getProperty(name), fresh.getProperty(name))) {
+				changed.add(name);
+			}
+		}
+		return changed;
+	}
+
+	// The names written in configuration files, the only sources that can change.
+	private static Set<String> names(ConfigurableEnvironment environment) {
+		Set<String> names = new TreeSet<>();
+		for (PropertySource<?> source : environment.getPropertySources()) {
+			if (source.getName().startsWith(CONFIG_SOURCE_PREFIX)
+					&& source instanceof EnumerablePropertySource<?> enumerable) {
+				names.addAll(Arrays.asList(enumerable.getPropertyNames()));
+			}
+		}
+		return names;
 	}
 
 	/** The first of {@code files} that Spring Boot cannot parse, or null. */

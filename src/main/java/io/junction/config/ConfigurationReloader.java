@@ -59,6 +59,10 @@ public final class ConfigurationReloader {
 
 	private @Nullable Rejected lastRejected;
 
+	// Keys of the configuration in place that differ from those Junction started with,
+	// and are not reloaded.
+	private List<String> restartNeeded = List.of();
+
 	// The last version tried, applied or not: a rejected file is tried once per change.
 	private String lastTried;
 
@@ -94,6 +98,9 @@ public final class ConfigurationReloader {
 		status.put("version", this.loaded.version());
 		status.put("appliedAt", this.loaded.appliedAt().toString());
 		status.put("files", names(this.loaded.files()));
+		if (!this.restartNeeded.isEmpty()) {
+			status.put("restartNeededFor", this.restartNeeded);
+		}
 		Rejected rejected = this.lastRejected;
 		if (rejected != null) {
 			Map<String, Object> details = new LinkedHashMap<>();
@@ -161,6 +168,11 @@ public final class ConfigurationReloader {
 		this.events.publishEvent(new RefreshRoutesEvent(this));
 		String previous = this.loaded.version();
 		this.loaded = new Loaded(version, Instant.now(), read.files());
+		this.restartNeeded = ConfigFiles.changedKeysNeedingRestart(this.running, read.environment());
+		if (!this.restartNeeded.isEmpty()) {
+			logger.warn("Configuration " + version + " changes keys that take effect at the next start only: "
+					+ String.join(", ", this.restartNeeded));
+		}
 		this.lastTried = version;
 		logger.info("Configuration " + version + " applied (was " + previous + "): " + checked.routes().size()
 				+ " routes, " + checked.pools().getBackends().size() + " pools, " + checked.serverCount()

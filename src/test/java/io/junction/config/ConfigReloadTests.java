@@ -101,6 +101,25 @@ class ConfigReloadTests {
 		}
 	}
 
+	@Test
+	void changedKeysOtherThanRoutesAndPoolsAreNamedAsWaitingForARestart() {
+		ConfigDirectory config = ConfigDirectory.plain(this.directory, "junction.properties");
+		config.renameOver(first());
+		try (RunningJunction junction = Startup.junction(Map.of(), config.location())) {
+			List<String> changed = new ArrayList<>(second());
+			changed.add("junction.shutdown.drain-delay=3s");
+			config.renameOver(changed);
+			await().atMost(SEEN_WITHIN).until(() -> status(junction, "/b/probe") == 200);
+			junction.management()
+				.get()
+				.uri("/actuator/config")
+				.exchange()
+				.expectBody()
+				.jsonPath("$.restartNeededFor")
+				.isEqualTo(List.of("junction.shutdown.drain-delay"));
+		}
+	}
+
 	private int status(RunningJunction junction, String path) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + junction.port() + path)).build();
 		return this.client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
