@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.route.RouteDefinition;
+import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 
 /** Junction's meters: per pool and server, and per route. */
@@ -28,6 +30,13 @@ public class ObservabilityAutoConfiguration {
 	@Bean
 	ConfigurationMeters configurationMeters(ConfigurationReloader reloader, DnsDiscovery discovery) {
 		return new ConfigurationMeters(reloader, discovery);
+	}
+
+	// A reload's new routes are in the scrape before their first request too.
+	@Bean
+	ApplicationListener<RefreshRoutesResultEvent> routeMetersOnReload(RouteMetricsFilter filter,
+			GatewayProperties gateway) {
+		return (event) -> filter.configured(gateway.getRoutes().stream().map(RouteDefinition::getId).toList());
 	}
 
 	@Bean

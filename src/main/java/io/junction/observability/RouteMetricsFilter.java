@@ -36,7 +36,14 @@ final class RouteMetricsFilter implements GlobalFilter, Ordered {
 
 	RouteMetricsFilter(MeterRegistry registry, Iterable<String> routeIds) {
 		this.registry = registry;
-		// Routes from the configuration show in the scrape before their first request.
+		configured(routeIds);
+	}
+
+	/**
+	 * Routes of the configuration, at start-up or from a reload: they show in the scrape
+	 * before their first request.
+	 */
+	void configured(Iterable<String> routeIds) {
 		for (String routeId : routeIds) {
 			meters(routeId);
 		}

@@ -96,8 +96,13 @@ class ConfigReloadTests {
 		config.renameOver(first());
 		try (RunningJunction junction = Startup.junction(Map.of(), config.location())) {
 			assertThat(status(junction, "/b/probe")).isEqualTo(404);
+			ConfigurationReloader reloader = junction.bean(ConfigurationReloader.class);
+			String before = reloader.loaded().version();
 			config.renameOver(second());
-			await().atMost(SEEN_WITHIN).until(() -> status(junction, "/b/probe") == 200);
+			await().atMost(SEEN_WITHIN).until(() -> !reloader.loaded().version().equals(before));
+			assertThat(junction.scrape()).as("the new route's meters before its first request")
+				.contains("junction_route_requests_total{route=\"b\"} 0.0");
+			assertThat(status(junction, "/b/probe")).isEqualTo(200);
 		}
 	}
 
