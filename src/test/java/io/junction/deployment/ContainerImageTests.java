@@ -35,6 +35,7 @@ import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.Slf4jLogConsumer;
 import org.testcontainers.containers.output.ToStringConsumer;
+import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.utility.DockerImageName;
@@ -80,6 +81,8 @@ class ContainerImageTests {
 
 	private static GenericContainer<?> junction;
 
+	private static String image;
+
 	private static int port;
 
 	/** Why the tests are skipped, or null when they run. */
@@ -102,8 +105,7 @@ class ContainerImageTests {
 		Path jar = packagedJar();
 
 		long started = System.nanoTime();
-		String image = new ImageFromDockerfile("junction-test", false)
-			.withDockerfile(Paths.get("Dockerfile").toAbsolutePath())
+		image = new ImageFromDockerfile("junction-test", false).withDockerfile(Paths.get("Dockerfile").toAbsolutePath())
 			.withBuildArg("BASE_IMAGE", baseImage)
 			.get();
 		logger.info("Docker test: built image {} from Dockerfile and {} on base {} in {} ms", image, jar, baseImage,
@@ -202,6 +204,75 @@ class ContainerImageTests {
 		String log = output.toUtf8String();
 		assertThat(log).contains("draining: readiness down").contains("drained:");
 		assertThat(log.indexOf("draining: readiness down")).isLessThan(log.indexOf("drained:"));
+	}
+
+	@Test
+	@Order(6)
+	void checkThroughTheEntrypointPassesAGoodFileWithItsSummary() throws Exception {
+		Check check = check(routesFile(app));
+
+		assertThat(check.exitCode()).isZero();
+		assertThat(check.output()).contains("OK: 1 routes, 1 pools, 1 servers");
+	}
+
+	@Test
+	@Order(7)
+	void checkThroughTheEntrypointListsEveryProblemAndExitsOne() throws Exception {
+		Path file = configDir.resolve("bad.yml");
+		Files.writeString(file, """
+				junction:
+				  backends:
+				    services-foo-v1:
+				      helth-check:
+				        interval: 2s
+				      servers:
+				        - name: app01
+				          url: ftp://127.0.0.1:21
+				""");
+		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+		Check check = check(file);
+
+		assertThat(check.exitCode()).isEqualTo(1);
+		assertThat(check.output())
+			.contains("junction.backends.services-foo-v1.helth-check: unknown key; did you mean "
+					+ "junction.backends.services-foo-v1.health-check?")
+			.contains("junction.backends.services-foo-v1.servers[0].url: 'ftp://127.0.0.1:21' is not an absolute "
+					+ "http(s) URL")
+			.contains("2 problems found");
+	}
+
+	/** Runs {@code check /config/junction.yml} through the image's entrypoint. */
+	private static Check check(Path file) {
+		try (GenericContainer<?> check = new GenericContainer<>(DockerImageName.parse(image)).withNetworkMode("none")
+			.withFileSystemBind(file.toString(), "/config/junction.yml", BindMode.READ_ONLY)
+			.withCommand("check", "/config/junction.yml")
+			.withStartupCheckStrategy(new ExitedStartupCheck().withTimeout(Duration.ofMinutes(2)))) {
+			check.start();
+			Long exitCode = check.getDockerClient()
+				.inspectContainerCmd(check.getContainerId())
+				.exec()
+				.getState()
+				.getExitCodeLong();
+			String output = check.getLogs();
+			logger.info("Docker test: check exited {}: {}", exitCode, output.strip());
+			return new Check((exitCode != null) ? exitCode : -1, output);
+		}
+	}
+
+	/** What a {@code check} container printed, and its exit status. */
+	private record Check(long exitCode, String output) {
+	}
+
+	/** A one-shot container is started once it has exited, whatever its status. */
+	private static final class ExitedStartupCheck extends StartupCheckStrategy {
+
+		@Override
+		public StartupStatus checkStartupState(DockerClient docker, String containerId) {
+			return Boolean.TRUE.equals(getCurrentState(docker, containerId).getRunning()) ? StartupStatus.NOT_YET_KNOWN
+					: StartupStatus.SUCCESSFUL;
+		}
+
 	}
 
 	private static String baseImage() {
