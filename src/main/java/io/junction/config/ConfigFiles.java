@@ -34,6 +34,9 @@ import org.springframework.boot.env.PropertiesPropertySourceLoader;
 import org.springframework.boot.env.PropertySourceLoader;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginLookup;
+import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
@@ -88,15 +91,16 @@ final class ConfigFiles {
 
 	// A file on disk, not one in the jar, which cannot change.
 	private static @Nullable Path file(ConfigDataResource resource) {
-		if (resource instanceof StandardConfigDataResource standard) {
-			Resource file = standard.getResource();
-			if (file.isFile()) {
-				try {
-					return file.getFile().toPath().toAbsolutePath();
-				}
-				catch (IOException ex) {
-					return null;
-				}
+		return (resource instanceof StandardConfigDataResource standard) ? file(standard.getResource()) : null;
+	}
+
+	private static @Nullable Path file(Resource resource) {
+		if (resource.isFile()) {
+			try {
+				return resource.getFile().toPath().toAbsolutePath();
+			}
+			catch (IOException ex) {
+				return null;
 			}
 		}
 		return null;
@@ -132,6 +136,31 @@ final class ConfigFiles {
 		return names;
 	}
 
+	/**
+	 * The files on disk that {@code environment} was read from, found through the origins
+	 * of their properties, without reading them again.
+	 */
+	static List<Path> filesOf(ConfigurableEnvironment environment) {
+		List<Path> files = new ArrayList<>();
+		for (PropertySource<?> source : environment.getPropertySources()) {
+			if (source.getName().startsWith(CONFIG_SOURCE_PREFIX) && source instanceof EnumerablePropertySource<?> named
+					&& source instanceof OriginLookup<?> && named.getPropertyNames().length > 0) {
+				@SuppressWarnings("unchecked")
+				Origin origin = ((OriginLookup<String>) source).getOrigin(named.getPropertyNames()[0]);
+				while (origin != null && !(origin instanceof TextResourceOrigin)) {
+					origin = origin.getParent();
+				}
+				if (origin instanceof TextResourceOrigin text && text.getResource() != null) {
+					Path file = file(text.getResource());
+					if (file != null && !files.contains(file)) {
+						files.add(file);
+					}
+				}
+			}
+		}
+		return List.copyOf(files);
+	}
+
 	/** The first of {@code files} that Spring Boot cannot parse, or null. */
 	static @Nullable Path unparsable(List<Path> files) {
 		List<PropertySourceLoader> loaders = List.of(new PropertiesPropertySourceLoader(),
@@ -165,7 +194,9 @@ final class ConfigFiles {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
-		for (Path file : files) {
+		// In name order: the same files give the same version whatever order they were
+		// found in.
+		for (Path file : new TreeSet<>(files)) {
 			digest.update(file.toString().getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
 			try {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -74,7 +75,8 @@ public final class ConfigurationReloader {
 		this.pools = pools;
 		this.gateway = gateway;
 		this.events = events;
-		List<Path> files = ConfigFiles.read(running, resources).files();
+		// The files as start-up read them, found without reading them again.
+		List<Path> files = ConfigFiles.filesOf(running);
 		this.loaded = new Loaded(ConfigFiles.version(files), Instant.now(), files);
 		this.lastTried = this.loaded.version();
 	}
@@ -188,7 +190,7 @@ public final class ConfigurationReloader {
 		for (int i = 0; i < READS; i++) {
 			String before = ConfigFiles.version(files);
 			read = ConfigFiles.read(this.running, this.resources);
-			if (read.files().equals(files) && ConfigFiles.version(files).equals(before)) {
+			if (Set.copyOf(read.files()).equals(Set.copyOf(files)) && ConfigFiles.version(files).equals(before)) {
 				return read;
 			}
 			files = read.files();

@@ -77,6 +77,14 @@ class ConfigEndpointTests {
 		config.renameOver(lines(false));
 		try (RunningJunction junction = Startup.junction(Map.of(), config.location(), "junction.admin.enabled=true",
 				"junction.reload.enabled=false")) {
+			// The files as they were read at start-up are the version in place.
+			junction.management()
+				.post()
+				.uri("/actuator/config")
+				.exchange()
+				.expectBody()
+				.jsonPath("$.result")
+				.isEqualTo("unchanged");
 			config.renameOver(lines(true));
 			// Not watched: the change waits for the POST.
 			await().during(Duration.ofSeconds(3))
