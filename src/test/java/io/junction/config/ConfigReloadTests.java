@@ -54,7 +54,7 @@ class ConfigReloadTests {
 		try (RunningJunction junction = Startup.junction(Map.of(), config.location());
 				Load load = Load.start(URI.create("http://127.0.0.1:" + junction.port() + "/a/work"), CLIENTS)) {
 			load.awaitSucceeded(500);
-			long slowest = 0;
+			List<Long> seenAfter = new ArrayList<>();
 			for (int i = 1; i <= RELOADS; i++) {
 				boolean second = (i % 2) == 1;
 				long written = System.nanoTime();
@@ -63,11 +63,15 @@ class ConfigReloadTests {
 				await().atMost(SEEN_WITHIN)
 					.pollInterval(Duration.ofMillis(10))
 					.until(() -> status(junction, "/b/probe") == expected);
-				slowest = Math.max(slowest, System.nanoTime() - written);
+				seenAfter.add((System.nanoTime() - written) / 1_000_000);
 			}
+			List<Long> sorted = seenAfter.stream().sorted().toList();
+			// A figure for the record, not a goal: the assertion is the 2 s above.
+			System.out.println("Reload test: " + RELOADS + " reloads under " + CLIENTS + " clients seen after median "
+					+ sorted.get(sorted.size() / 2) + " ms, max " + sorted.get(sorted.size() - 1) + " ms; "
+					+ load.succeeded() + " requests");
 			load.awaitSucceeded(500);
 			assertThat(load.failures()).isEmpty();
-			assertThat(Duration.ofNanos(slowest)).isLessThan(SEEN_WITHIN);
 			// Both rewrites and all three servers served the load.
 			List<String> paths = new ArrayList<>();
 			this.servers.forEach((server) -> server.receivedSoFar().forEach((request) -> paths.add(request.uri())));
