@@ -1,8 +1,11 @@
 package io.junction.observability;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +13,7 @@ import io.junction.Clients;
 import io.junction.RunningJunction;
 import io.junction.Startup;
 import io.junction.TestAppServer;
+import io.junction.config.ConfigurationReloader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,6 +101,44 @@ class StatsPageBrowserTests {
 			assertThat(browser.executeScript("return window.junctionTestMarker;")).as("no reload").isEqualTo(marker);
 			assertThat(rowText("app/app02")).contains("connection refused");
 		}
+	}
+
+	@Test
+	void pageShowsTheConfigurationInPlaceAndTheLastRefusalWithItsProblem(@TempDir Path directory) throws Exception {
+		Path file = directory.resolve("junction.properties");
+		List<String> valid = List.of("junction.backends.app.servers[0].name=app01",
+				"junction.backends.app.servers[0].url=" + this.app.get(0).url(),
+				"spring.cloud.gateway.server.webflux.routes[0].id=app",
+				"spring.cloud.gateway.server.webflux.routes[0].uri=lb://app",
+				"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/**");
+		Files.write(file, valid);
+		try (RunningJunction junction = Startup.junction(Map.of(), "spring.config.additional-location=file:" + file)) {
+			String version = junction.bean(ConfigurationReloader.class).loaded().version();
+			browser.get("http://127.0.0.1:" + junction.managementPort() + "/junction");
+			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+			wait.until((page) -> text("config").contains(version));
+			assertThat(text("config")).contains(file.toString());
+			assertThat(visible("rejected")).isFalse();
+
+			List<String> bad = new ArrayList<>(valid);
+			bad.add("junction.backends.app.helth-check.interval=2s");
+			Path temporary = directory.resolve("junction.properties.tmp");
+			Files.write(temporary, bad);
+			Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+			wait.until((page) -> visible("rejected"));
+			assertThat(text("rejected")).contains("junction.backends.app.helth-check: unknown key; did you mean "
+					+ "junction.backends.app.health-check?");
+			assertThat(text("config")).contains(version);
+		}
+	}
+
+	private static String text(String id) {
+		return (String) browser.executeScript("return document.getElementById(arguments[0]).textContent;", id);
+	}
+
+	private static boolean visible(String id) {
+		return !(Boolean) browser.executeScript("return document.getElementById(arguments[0]).hidden;", id);
 	}
 
 	// Read in one script, not element by element: the page redraws its tables every two
