@@ -69,8 +69,10 @@ public final class PoolRegistry {
 		this.discovered.forEach((pool, addresses) -> {
 			PoolsProperties.Pool configured = properties.getBackends().get(pool);
 			Pool before = previous.get(pool);
-			if (configured != null && configured.getDiscovery() != null && before != null && before.discovery() != null
-					&& before.discovery().name().equals(configured.getDiscovery().getDns())) {
+			String name = (configured != null && configured.getDiscovery() != null) ? configured.getDiscovery().getDns()
+					: null;
+			if (name != null && before != null && before.discovery() != null
+					&& before.discovery().name().equals(name.trim())) {
 				kept.put(pool, addresses);
 			}
 		});

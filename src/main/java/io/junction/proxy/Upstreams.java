@@ -89,11 +89,16 @@ public final class Upstreams implements PoolRegistry.Listener {
 			}
 			this.retiring.remove(pool.name());
 		}
+		// Retiring before the new map is in place: a request never finds neither.
+		previous.forEach((name, upstream) -> {
+			if (!next.containsKey(name)) {
+				this.retiring.put(name, upstream);
+			}
+		});
 		this.byPool = Map.copyOf(next);
 		previous.forEach((name, upstream) -> {
 			Upstream successor = next.get(name);
 			if (successor == null) {
-				this.retiring.put(name, upstream);
 				retire(upstream.pool().servers(), () -> {
 					this.retiring.remove(name, upstream);
 					upstream.client().close();

@@ -120,6 +120,43 @@ class ConfigReloadServerStateTests {
 		}
 	}
 
+	@Test
+	void removedPoolsInFlightRequestCompletesWhileItsRouteMovesToAnotherPool() throws Exception {
+		TestAppServer app01 = this.servers.get(0).behave(TestAppServer.Behaviour.SLOW);
+		TestAppServer app02 = this.servers.get(1);
+		ConfigDirectory config = ConfigDirectory.plain(this.directory, "junction.properties");
+		config.renameOver(lines(List.of(app01), List.of()));
+		try (RunningJunction junction = Startup.junction(Map.of(), config.location())) {
+			CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient()
+				.sendAsync(
+						HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + junction.port() + "/a/slow")).build(),
+						HttpResponse.BodyHandlers.ofString());
+			await().atMost(Duration.ofSeconds(5)).until(() -> app01.requestCount() == 1);
+
+			List<String> otherPool = new ArrayList<>();
+			for (String line : lines(List.of(app02), List.of())) {
+				otherPool.add(line.replace("junction.backends.app.", "junction.backends.other.")
+					.replace("lb://app", "lb://other"));
+			}
+			config.renameOver(otherPool);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> junction.bean(io.junction.pools.PoolRegistry.class).current().get("app") == null);
+
+			junction.traffic()
+				.get()
+				.uri("/a/new")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(String.class)
+				.isEqualTo("app02");
+			HttpResponse<String> response = inFlight.get();
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).isEqualTo("app01");
+			await().atMost(Duration.ofSeconds(5)).until(() -> app01.openConnections() == 0);
+		}
+	}
+
 	private static long requestsFor(TestAppServer server, String prefix) {
 		return server.receivedSoFar().stream().filter((request) -> request.uri().startsWith(prefix)).count();
 	}
