@@ -12,6 +12,7 @@ import io.junction.ConfigurationProblem;
 import io.junction.InvalidConfigurationException;
 import io.junction.accesslog.AccessLogProperties;
 import io.junction.discovery.DiscoveryProperties;
+import io.junction.edge.HttpRedirectProperties;
 import io.junction.admin.AdminProperties;
 import io.junction.lifecycle.ShutdownProperties;
 import io.junction.pools.PoolRegistry;
@@ -66,6 +67,7 @@ public final class ConfigurationCheck {
 		properties.put(ShutdownProperties.PREFIX, ShutdownProperties.class);
 		properties.put(ReloadProperties.PREFIX, ReloadProperties.class);
 		properties.put(DiscoveryProperties.PREFIX, DiscoveryProperties.class);
+		properties.put(HttpRedirectProperties.PREFIX, HttpRedirectProperties.class);
 		return properties;
 	}
 
