@@ -247,7 +247,7 @@ final class ActiveHealthChecker implements SmartLifecycle, PoolRegistry.Listener
 		}
 		UpstreamFailure failure = UpstreamFailure.of(error);
 		if (failure != null) {
-			return failure.reason();
+			return failure.describe(error);
 		}
 		String message = error.getMessage();
 		return error.getClass().getSimpleName() + ((message != null) ? ": " + message : "");

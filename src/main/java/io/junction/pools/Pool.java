@@ -23,12 +23,13 @@ import org.jspecify.annotations.Nullable;
  * bound but the response timeout
  * @param onDown what happens to requests in flight to a server marked DOWN or ejected
  * @param connectionPool how connections to the servers are kept
+ * @param tls how the pool's https servers are verified
  * @param discovery how servers are found in DNS, or null when all are configured
  * @param rotation the servers' admin states and weights, changed at run time
  */
 public record Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
-		@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool,
+		@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool, TlsSettings tls,
 		@Nullable DiscoverySettings discovery, Rotation rotation) {
 
 	public Pool {
@@ -38,10 +39,10 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 	/** A pool whose servers are all READY with their configured weights. */
 	public Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
-			@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool,
+			@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool, TlsSettings tls,
 			@Nullable DiscoverySettings discovery) {
 		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout, onDown,
-				connectionPool, discovery, new Rotation(servers, healthCheck.enabled()));
+				connectionPool, tls, discovery, new Rotation(servers, healthCheck.enabled()));
 	}
 
 	/** The server of that name, or {@code null} when the pool has none. */

@@ -1,9 +1,17 @@
 package io.junction.pools;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -30,6 +38,9 @@ final class PoolsBuilder {
 	// A pool name becomes the host of an lb:// URI, so it must be a valid host name;
 	// java.net.URI gives no host at all for names with '_' (common in haproxy.cfg).
 	private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?");
+
+	private static final Pattern HOST_NAME = Pattern
+		.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
 
 	private PoolsBuilder() {
 	}
@@ -126,7 +137,8 @@ final class PoolsBuilder {
 				retry(key, pool), millis(key + ".connect-timeout", pool.getConnectTimeout()),
 				positive(key + ".response-timeout", pool.getResponseTimeout()),
 				optionalPositive(key + ".try-timeout", pool.getTryTimeout()), pool.getOnDown(),
-				connectionPool(key + ".connection-pool", pool.getConnectionPool()), discovery);
+				connectionPool(key + ".connection-pool", pool.getConnectionPool()), tls(key + ".tls", pool.getTls()),
+				discovery);
 	}
 
 	// A server found in DNS: named after the name and the address, kept while DNS gives
@@ -150,6 +162,41 @@ final class PoolsBuilder {
 			server.state().awaitCheck();
 		}
 		return server;
+	}
+
+	private static TlsSettings tls(String key, PoolsProperties.Tls tls) {
+		String serverName = tls.getServerName();
+		if (serverName != null && !HOST_NAME.matcher(serverName).matches()) {
+			throw new InvalidConfigurationException(key + ".server-name",
+					"'" + serverName + "' is not a host name, such as app.internal.example.com");
+		}
+		String caBundle = tls.getCaBundle();
+		if (caBundle == null) {
+			return (serverName == null && !tls.isInsecureSkipVerify()) ? TlsSettings.DEFAULT
+					: new TlsSettings(null, List.of(), serverName, tls.isInsecureSkipVerify());
+		}
+		if (tls.isInsecureSkipVerify()) {
+			throw new InvalidConfigurationException(key + ".insecure-skip-verify",
+					"cannot be true with a ca-bundle: either verify against the bundle, or not at all");
+		}
+		Path file = Path.of(caBundle.startsWith("file:") ? caBundle.substring("file:".length()) : caBundle);
+		List<X509Certificate> authorities = new ArrayList<>();
+		try (InputStream in = Files.newInputStream(file)) {
+			for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+				authorities.add((X509Certificate) certificate);
+			}
+		}
+		catch (IOException ex) {
+			throw new InvalidConfigurationException(key + ".ca-bundle", "cannot read " + file + ": " + ex);
+		}
+		catch (CertificateException ex) {
+			throw new InvalidConfigurationException(key + ".ca-bundle",
+					file + " holds no PEM certificate: " + ex.getMessage());
+		}
+		if (authorities.isEmpty()) {
+			throw new InvalidConfigurationException(key + ".ca-bundle", file + " holds no PEM certificate");
+		}
+		return new TlsSettings(file, authorities, serverName, false);
 	}
 
 	private static @Nullable DiscoverySettings discovery(String key, PoolsProperties.@Nullable Discovery discovery) {

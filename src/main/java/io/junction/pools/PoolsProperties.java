@@ -110,6 +110,9 @@ public class PoolsProperties {
 		/** How connections to the pool's servers are kept. */
 		private ConnectionPool connectionPool = new ConnectionPool();
 
+		/** How the pool's https servers are verified. */
+		private Tls tls = new Tls();
+
 		public List<Server> getServers() {
 			return this.servers;
 		}
@@ -202,8 +205,66 @@ public class PoolsProperties {
 			return this.connectionPool;
 		}
 
+		public Tls getTls() {
+			return this.tls;
+		}
+
+		public void setTls(Tls tls) {
+			this.tls = tls;
+		}
+
 		public void setConnectionPool(ConnectionPool connectionPool) {
 			this.connectionPool = connectionPool;
+		}
+
+	}
+
+	/**
+	 * TLS to the pool's {@code https} servers (HAProxy {@code ssl verify required
+	 * ca-file}), for traffic and health checks alike.
+	 */
+	public static class Tls {
+
+		/**
+		 * PEM file of the certificate authorities that the servers' certificates must
+		 * chain to (HAProxy {@code ca-file}); the JVM's trust store when unset.
+		 */
+		private @Nullable String caBundle;
+
+		/**
+		 * Name sent as SNI and checked against the servers' certificates (HAProxy
+		 * {@code sni} and {@code verifyhost}); the host of each server's URL when unset.
+		 */
+		private @Nullable String serverName;
+
+		/**
+		 * Accepts any certificate (HAProxy {@code ssl verify none}): for test setups
+		 * only.
+		 */
+		private boolean insecureSkipVerify;
+
+		public @Nullable String getCaBundle() {
+			return this.caBundle;
+		}
+
+		public void setCaBundle(@Nullable String caBundle) {
+			this.caBundle = caBundle;
+		}
+
+		public @Nullable String getServerName() {
+			return this.serverName;
+		}
+
+		public void setServerName(@Nullable String serverName) {
+			this.serverName = serverName;
+		}
+
+		public boolean isInsecureSkipVerify() {
+			return this.insecureSkipVerify;
+		}
+
+		public void setInsecureSkipVerify(boolean insecureSkipVerify) {
+			this.insecureSkipVerify = insecureSkipVerify;
 		}
 
 	}

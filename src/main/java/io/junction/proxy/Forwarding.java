@@ -267,7 +267,7 @@ public final class Forwarding {
 		}
 		if (failure != UpstreamFailure.SERVER_DOWN) {
 			// A server cut short for being down has been judged already.
-			this.observer.failed(this.pool, server, failure.reason());
+			this.observer.failed(this.pool, server, failure.describe(error));
 		}
 		UpstreamException ended = (error instanceof UpstreamException upstream) ? upstream : failure(failure, error);
 		if (!mayRetry(server, failure.retryOn(), failure.mayHaveBeenSent())) {

@@ -1,12 +1,21 @@
 package io.junction.proxy;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
 import io.junction.pools.ConnectionPoolSettings;
 import io.junction.pools.Pool;
+import io.junction.pools.TlsSettings;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
@@ -58,7 +67,46 @@ final class PoolClient {
 	// (Spring
 	// Boot's default), so that a request and its tries stay on one thread.
 	private static HttpClient configure(HttpClient client, Key key) {
-		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) key.connectTimeout().toMillis());
+		HttpClient configured = client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+				(int) key.connectTimeout().toMillis());
+		TlsSettings tls = key.tls();
+		if (tls.equals(TlsSettings.DEFAULT)) {
+			// Reactor Netty's own: the JVM's trust store, the host name verified.
+			return configured;
+		}
+		SslContext context = sslContext(tls);
+		String serverName = tls.serverName();
+		// Only https URLs use it: http ones stay plain.
+		return configured.secure((spec) -> {
+			var provider = spec.sslContext(context);
+			if (serverName != null) {
+				provider.serverNames(new SNIHostName(serverName));
+			}
+			if (!tls.insecureSkipVerify()) {
+				provider.handlerConfigurator((handler) -> {
+					SSLParameters parameters = handler.engine().getSSLParameters();
+					// The JDK checks the SNI name, or else the URL's host.
+					parameters.setEndpointIdentificationAlgorithm("HTTPS");
+					handler.engine().setSSLParameters(parameters);
+				});
+			}
+		});
+	}
+
+	private static SslContext sslContext(TlsSettings tls) {
+		try {
+			SslContextBuilder builder = SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2");
+			if (tls.insecureSkipVerify()) {
+				builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+			}
+			else if (!tls.authorities().isEmpty()) {
+				builder.trustManager(tls.authorities().toArray(X509Certificate[]::new));
+			}
+			return builder.build();
+		}
+		catch (SSLException ex) {
+			throw new IllegalStateException("TLS to the servers cannot be set up: " + ex.getMessage(), ex);
+		}
 	}
 
 	/** Whether this client still serves {@code pool} as configured now. */
@@ -97,10 +145,11 @@ final class PoolClient {
 	/**
 	 * What a pool's client is built from: a new client only when one of these changes.
 	 */
-	private record Key(String pool, java.time.Duration connectTimeout, ConnectionPoolSettings connectionPool) {
+	private record Key(String pool, java.time.Duration connectTimeout, ConnectionPoolSettings connectionPool,
+			TlsSettings tls) {
 
 		static Key of(Pool pool) {
-			return new Key(pool.name(), pool.connectTimeout(), pool.connectionPool());
+			return new Key(pool.name(), pool.connectTimeout(), pool.connectionPool(), pool.tls());
 		}
 
 	}

@@ -122,6 +122,23 @@ public enum UpstreamFailure {
 		return null;
 	}
 
+	/**
+	 * Why {@code error} failed the try, for health details and logs: the reason, and for
+	 * a failed TLS handshake what the TLS layer said (an untrusted certificate, a name
+	 * that does not match), which an operator needs to fix it.
+	 */
+	public String describe(Throwable error) {
+		if (this != TLS_HANDSHAKE) {
+			return this.reason;
+		}
+		Throwable root = error;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String detail = root.getMessage();
+		return (detail != null) ? this.reason + ": " + detail : this.reason;
+	}
+
 	/** The retry-on keyword that lets it be retried, or null if none governs it. */
 	public @Nullable RetryOn retryOn() {
 		return this.retryOn;
