@@ -118,3 +118,12 @@ A shorter grace period makes the kubelet kill Junction while requests are still 
 {{- end -}}
 {{- $grace -}}
 {{- end -}}
+
+{{/*
+junction.configYml: the text of junction.yml, the config value as it is. The release's
+ConfigMap and the configuration check's hook ConfigMap both render it from here, so what is
+checked is always what the pods load.
+*/}}
+{{- define "junction.configYml" -}}
+{{- toYaml .Values.config -}}
+{{- end -}}
