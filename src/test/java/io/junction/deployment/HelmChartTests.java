@@ -226,10 +226,38 @@ class HelmChartTests {
 	}
 
 	@Test
-	void changingConfigChangesTheChecksumSoPodsRoll() {
-		String defaults = configChecksum(render(UnaryOperator.identity()));
-		String again = configChecksum(render(UnaryOperator.identity()));
-		String changed = configChecksum(render((helm) -> helm.set("config.junction.routing.preserve-host", "false")));
+	void configMapIsMountedAsADirectorySoJunctionSeesItsUpdates() {
+		// A subPath mount is a copy the kubelet never updates: Junction would not reload.
+		assertThat(maps(container(render(UnaryOperator.identity())).get("volumeMounts")))
+			.filteredOn((mount) -> "/config".equals(mount.get("mountPath")))
+			.singleElement()
+			.satisfies((mount) -> assertThat(mount).doesNotContainKey("subPath"));
+	}
+
+	@Test
+	void changingConfigLeavesThePodTemplateAloneSoJunctionReloadsInPlace() {
+		Map<String, Object> defaults = podTemplateMetadata(render(UnaryOperator.identity()));
+		Map<String, Object> changed = podTemplateMetadata(
+				render((helm) -> helm.set("config.junction.routing.preserve-host", "false")));
+		assertThat(defaults).doesNotContainKey("annotations");
+		assertThat(changed).isEqualTo(defaults);
+	}
+
+	@Test
+	void podAnnotationsStayWithoutTheChecksum() {
+		Map<String, Object> annotations = map(
+				get(render((helm) -> helm.set("podAnnotations.team", "edge")).one("Deployment"), "spec", "template",
+						"metadata", "annotations"));
+		assertThat(annotations).containsExactly(Map.entry("team", "edge"));
+	}
+
+	@Test
+	void rollOnConfigChangeBringsBackTheChecksumSoAChangedConfigRollsThePods() {
+		UnaryOperator<TemplateCommand> roll = (helm) -> helm.set("rollOnConfigChange", "true");
+		String defaults = configChecksum(render(roll));
+		String again = configChecksum(render(roll));
+		String changed = configChecksum(
+				render((helm) -> roll.apply(helm).set("config.junction.routing.preserve-host", "false")));
 		assertThat(defaults).matches("[0-9a-f]{64}").isEqualTo(again);
 		assertThat(changed).matches("[0-9a-f]{64}").isNotEqualTo(defaults);
 	}
@@ -411,6 +439,10 @@ class HelmChartTests {
 		String text = (String) get(manifests.one("ConfigMap"), "data", "junction.yml");
 		Object loaded = new Yaml().load(text);
 		return (loaded != null) ? map(loaded) : Map.of();
+	}
+
+	private static Map<String, Object> podTemplateMetadata(Manifests manifests) {
+		return map(get(manifests.one("Deployment"), "spec", "template", "metadata"));
 	}
 
 	private static String configChecksum(Manifests manifests) {
