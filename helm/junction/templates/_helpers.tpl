@@ -127,3 +127,16 @@ checked is always what the pods load.
 {{- define "junction.configYml" -}}
 {{- toYaml .Values.config -}}
 {{- end -}}
+
+{{/*
+junction.args: Junction's arguments after its configuration file: the drain delay, then
+extraArgs. The pods and the configuration check both take them from here, so the check sees
+the configuration a pod would start with. A YAML list, to be indented by the caller.
+*/}}
+{{- define "junction.args" -}}
+- {{ printf "--junction.shutdown.drain-delay=%s" (toString .Values.drainDelay) | quote }}
+{{- range .Values.extraArgs }}
+- {{ . | quote }}
+{{- end }}
+{{- end -}}
+
