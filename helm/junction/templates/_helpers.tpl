@@ -140,3 +140,25 @@ the configuration a pod would start with. A YAML list, to be indented by the cal
 {{- end }}
 {{- end -}}
 
+{{/*
+junction.configCheckName: the configuration check's hook Job and its ConfigMap.
+"-config-check" is 13 characters, so the base is cut to 50.
+*/}}
+{{- define "junction.configCheckName" -}}
+{{- printf "%s-config-check" (include "junction.fullname" . | trunc 50 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/*
+junction.configCheckLabels: the labels of the configuration check's resources. Not the
+selector labels (app.kubernetes.io/name is left out): the check's pod would otherwise count
+as a Junction pod for the Services, which would send it traffic while it runs, for the
+disruption budget and for the spread.
+*/}}
+{{- define "junction.configCheckLabels" -}}
+helm.sh/chart: {{ include "junction.chart" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: config-check
+app.kubernetes.io/version: {{ include "junction.tag" . | quote }}
+app.kubernetes.io/part-of: junction
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
