@@ -118,3 +118,47 @@ A shorter grace period makes the kubelet kill Junction while requests are still 
 {{- end -}}
 {{- $grace -}}
 {{- end -}}
+
+{{/*
+junction.configYml: the text of junction.yml, the config value as it is. The release's
+ConfigMap and the configuration check's hook ConfigMap both render it from here, so what is
+checked is always what the pods load.
+*/}}
+{{- define "junction.configYml" -}}
+{{- toYaml .Values.config -}}
+{{- end -}}
+
+{{/*
+junction.args: Junction's arguments after its configuration file: the drain delay, then
+extraArgs. The pods and the configuration check both take them from here, so the check sees
+the configuration a pod would start with. A YAML list, to be indented by the caller.
+*/}}
+{{- define "junction.args" -}}
+- {{ printf "--junction.shutdown.drain-delay=%s" (toString .Values.drainDelay) | quote }}
+{{- range .Values.extraArgs }}
+- {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+junction.configCheckName: the configuration check's hook Job and its ConfigMap.
+"-config-check" is 13 characters, so the base is cut to 50.
+*/}}
+{{- define "junction.configCheckName" -}}
+{{- printf "%s-config-check" (include "junction.fullname" . | trunc 50 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/*
+junction.configCheckLabels: the labels of the configuration check's resources. Not the
+selector labels (app.kubernetes.io/name is left out): the check's pod would otherwise count
+as a Junction pod for the Services, which would send it traffic while it runs, for the
+disruption budget and for the spread.
+*/}}
+{{- define "junction.configCheckLabels" -}}
+helm.sh/chart: {{ include "junction.chart" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: config-check
+app.kubernetes.io/version: {{ include "junction.tag" . | quote }}
+app.kubernetes.io/part-of: junction
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}

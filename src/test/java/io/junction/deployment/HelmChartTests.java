@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -42,6 +43,18 @@ class HelmChartTests {
 
 	private static final String DRAIN_DELAY = "--junction.shutdown.drain-delay=";
 
+	private static final String HOOK = "helm.sh/hook";
+
+	/** What {@link #HOOK} is called in the copy of the chart that renders hooks. */
+	private static final String RENAMED_HOOK = "rendered-by-test.junction.io/hook";
+
+	/**
+	 * The copy of the chart in which hooks are ordinary objects; see
+	 * {@link #renderWithHooks}.
+	 */
+	@TempDir
+	private static Path chartWithoutHooks;
+
 	/** Why Helm cannot run on this machine, or null when it can. */
 	private static @Nullable String helmUnavailable;
 
@@ -56,6 +69,27 @@ class HelmChartTests {
 			helmUnavailable = "Helm's native library (helm-java) cannot run here; java.io.tmpdir ("
 					+ System.getProperty("java.io.tmpdir") + ") must allow execution: " + ex;
 		}
+	}
+
+	@BeforeAll
+	static void copyChartWithoutHooks() throws IOException {
+		int renamed = 0;
+		try (Stream<Path> files = Files.walk(CHART)) {
+			for (Path file : files.toList()) {
+				Path copy = chartWithoutHooks.resolve(CHART.relativize(file).toString());
+				if (Files.isDirectory(file)) {
+					Files.createDirectories(copy);
+					continue;
+				}
+				String text = Files.readString(file);
+				if (file.getParent().endsWith("templates") && text.contains(HOOK + ":")) {
+					text = text.replace(HOOK + ":", RENAMED_HOOK + ":");
+					renamed++;
+				}
+				Files.writeString(copy, text);
+			}
+		}
+		assertThat(renamed).as("templates with hooks").isPositive();
 	}
 
 	@BeforeEach
@@ -83,6 +117,8 @@ class HelmChartTests {
 		for (Path scenario : scenarios) {
 			assertThat(render((helm) -> helm.withValuesFile(scenario)).kind("Deployment")).as("%s", scenario)
 				.isNotEmpty();
+			assertThat(renderWithHooks((helm) -> helm.withValuesFile(scenario)).kind("Job")).as("%s", scenario)
+				.hasSize(1);
 		}
 	}
 
@@ -171,6 +207,10 @@ class HelmChartTests {
 			.withMessageContaining("replicas is not allowed");
 		assertThatIllegalStateException().isThrownBy(() -> render((helm) -> helm.set("drainDelay", "PT10S")))
 			.withMessageContaining("drainDelay");
+		assertThatIllegalStateException().isThrownBy(() -> render((helm) -> helm.set("configCheck.enable", "false")))
+			.withMessageContaining("enable is not allowed");
+		assertThatIllegalStateException().isThrownBy(() -> render((helm) -> helm.set("rollOnConfigChange", "yes")))
+			.withMessageContaining("rollOnConfigChange");
 	}
 
 	@Test
@@ -226,12 +266,143 @@ class HelmChartTests {
 	}
 
 	@Test
-	void changingConfigChangesTheChecksumSoPodsRoll() {
-		String defaults = configChecksum(render(UnaryOperator.identity()));
-		String again = configChecksum(render(UnaryOperator.identity()));
-		String changed = configChecksum(render((helm) -> helm.set("config.junction.routing.preserve-host", "false")));
+	void configMapIsMountedAsADirectorySoJunctionSeesItsUpdates() {
+		// A subPath mount is a copy the kubelet never updates: Junction would not reload.
+		assertThat(maps(container(render(UnaryOperator.identity())).get("volumeMounts")))
+			.filteredOn((mount) -> "/config".equals(mount.get("mountPath")))
+			.singleElement()
+			.satisfies((mount) -> assertThat(mount).doesNotContainKey("subPath"));
+	}
+
+	@Test
+	void changingConfigLeavesThePodTemplateAloneSoJunctionReloadsInPlace() {
+		Map<String, Object> defaults = podTemplateMetadata(render(UnaryOperator.identity()));
+		Map<String, Object> changed = podTemplateMetadata(
+				render((helm) -> helm.set("config.junction.routing.preserve-host", "false")));
+		assertThat(defaults).doesNotContainKey("annotations");
+		assertThat(changed).isEqualTo(defaults);
+	}
+
+	@Test
+	void podAnnotationsStayWithoutTheChecksum() {
+		Map<String, Object> annotations = map(
+				get(render((helm) -> helm.set("podAnnotations.team", "edge")).one("Deployment"), "spec", "template",
+						"metadata", "annotations"));
+		assertThat(annotations).containsExactly(Map.entry("team", "edge"));
+	}
+
+	@Test
+	void rollOnConfigChangeBringsBackTheChecksumSoAChangedConfigRollsThePods() {
+		UnaryOperator<TemplateCommand> roll = (helm) -> helm.set("rollOnConfigChange", "true");
+		String defaults = configChecksum(render(roll));
+		String again = configChecksum(render(roll));
+		String changed = configChecksum(
+				render((helm) -> roll.apply(helm).set("config.junction.routing.preserve-host", "false")));
 		assertThat(defaults).matches("[0-9a-f]{64}").isEqualTo(again);
 		assertThat(changed).matches("[0-9a-f]{64}").isNotEqualTo(defaults);
+	}
+
+	@Test
+	void configCheckRunsAsAHookBeforeInstallAndUpgradeAndIsNotPartOfTheRelease() {
+		// Helm applies hooks before the release's objects, and only hooks: Helm's
+		// template
+		// leaves them out, the copy without hooks has them.
+		Manifests release = render(UnaryOperator.identity());
+		assertThat(release.kind("Job")).isEmpty();
+		assertThat(release.kind("ConfigMap")).extracting((map) -> get(map, "metadata", "name"))
+			.doesNotContain("junction-config-check");
+		Manifests hooks = renderWithHooks(UnaryOperator.identity());
+		Map<String, Object> job = hooks.one("Job");
+		Map<String, Object> configMap = hooks.named("ConfigMap", "junction-config-check");
+		for (Map<String, Object> hook : List.of(job, configMap)) {
+			assertThat(map(get(hook, "metadata", "annotations"))).containsEntry(HOOK, "pre-install,pre-upgrade")
+				.containsEntry("helm.sh/hook-delete-policy", "before-hook-creation,hook-succeeded");
+			assertThat(get(hook, "metadata", "namespace")).isEqualTo("edge");
+		}
+		// The ConfigMap must exist before the Job's pod mounts it: Helm creates lower
+		// weights first.
+		assertThat(hookWeight(configMap)).isLessThan(hookWeight(job));
+	}
+
+	@Test
+	void configCheckRunsTheImagesCheckCommandOnceOnJunctionYmlWithThePodsArguments() {
+		UnaryOperator<TemplateCommand> options = (helm) -> helm.set("image.tag", "0.2.0")
+			.set("extraArgs[0]", "--spring.profiles.active=edge");
+		Map<String, Object> job = renderWithHooks(options).one("Job");
+		Map<String, Object> check = jobContainer(job);
+		Map<String, Object> junction = container(render(options));
+		assertThat(check.get("image")).isEqualTo("junction:0.2.0").isEqualTo(junction.get("image"));
+		assertThat(check.get("imagePullPolicy")).isEqualTo(junction.get("imagePullPolicy"));
+		// The image's entrypoint ends in -jar junction.jar: these reach Junction's main.
+		assertThat(check).doesNotContainKey("command");
+		List<Object> junctionArgs = list(junction.get("args"));
+		assertThat(junctionArgs.get(0)).isEqualTo(ADDITIONAL_LOCATION);
+		List<Object> expected = new ArrayList<>(List.of("check", "/config/junction.yml"));
+		expected.addAll(junctionArgs.subList(1, junctionArgs.size()));
+		assertThat(list(check.get("args"))).isEqualTo(expected)
+			.containsSubsequence("/config/junction.yml", DRAIN_DELAY + "10s", "--spring.profiles.active=edge");
+		assertThat(get(job, "spec", "backoffLimit")).isEqualTo(0);
+		assertThat(get(job, "spec", "template", "spec", "restartPolicy")).isEqualTo("Never");
+		// Shorter than Helm's default --timeout (5m), so the Job's own failure is what
+		// Helm reports.
+		assertThat((int) get(job, "spec", "activeDeadlineSeconds")).isBetween(1, 299);
+	}
+
+	@Test
+	void configCheckReadsTheSameJunctionYmlAsTheReleasesConfigMap() {
+		UnaryOperator<TemplateCommand> seed = (helm) -> helm.withValuesFile(CHART.resolve("ci/default-values.yaml"));
+		Manifests hooks = renderWithHooks(seed);
+		Map<String, Object> pod = map(get(hooks.one("Job"), "spec", "template", "spec"));
+		Map<String, Object> mount = maps(jobContainer(hooks.one("Job")).get("volumeMounts")).stream()
+			.filter((candidate) -> "/config".equals(candidate.get("mountPath")))
+			.findFirst()
+			.orElseThrow();
+		assertThat(get(volume(pod, (String) mount.get("name")), "configMap", "name"))
+			.isEqualTo("junction-config-check");
+		Map<String, Object> checked = hooks.named("ConfigMap", "junction-config-check");
+		assertThat(junctionYml(checked)).containsKeys("junction", "spring");
+		assertThat(get(checked, "data", "junction.yml"))
+			.isEqualTo(get(render(seed).one("ConfigMap"), "data", "junction.yml"));
+	}
+
+	@Test
+	void configCheckRunsAsNonRootOnAReadOnlyRootFilesystemLikeThePods() {
+		Manifests hooks = renderWithHooks(UnaryOperator.identity());
+		Manifests release = render(UnaryOperator.identity());
+		Map<String, Object> pod = map(get(hooks.one("Job"), "spec", "template", "spec"));
+		Map<String, Object> check = jobContainer(hooks.one("Job"));
+		assertThat(pod.get("securityContext"))
+			.isEqualTo(get(release.one("Deployment"), "spec", "template", "spec", "securityContext"));
+		assertThat(check.get("securityContext")).isEqualTo(container(release).get("securityContext"));
+		assertThat(get(check, "securityContext", "runAsNonRoot")).isEqualTo(true);
+		assertThat(get(check, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
+		assertThat(pod.get("automountServiceAccountToken")).isEqualTo(false);
+		assertThat(maps(check.get("volumeMounts"))).filteredOn((mount) -> "/tmp".equals(mount.get("mountPath")))
+			.singleElement()
+			.satisfies((mount) -> assertThat(volume(pod, (String) mount.get("name"))).containsKey("emptyDir"));
+	}
+
+	@Test
+	void configCheckPodIsNotAJunctionPodForTheServicesOrTheDisruptionBudget() {
+		Map<String, Object> labels = map(
+				get(renderWithHooks(UnaryOperator.identity()).one("Job"), "spec", "template", "metadata", "labels"));
+		Manifests release = render(UnaryOperator.identity());
+		List<Map<String, Object>> selectors = new ArrayList<>();
+		for (Map<String, Object> service : release.kind("Service")) {
+			selectors.add(map(get(service, "spec", "selector")));
+		}
+		selectors.add(map(get(release.one("PodDisruptionBudget"), "spec", "selector", "matchLabels")));
+		selectors.add(map(get(release.one("Deployment"), "spec", "selector", "matchLabels")));
+		assertThat(selectors).hasSize(4).noneMatch((selector) -> labels.entrySet().containsAll(selector.entrySet()));
+		assertThat(labels).containsEntry("app.kubernetes.io/component", "config-check");
+	}
+
+	@Test
+	void configCheckCanBeTurnedOff() {
+		Manifests hooks = renderWithHooks((helm) -> helm.set("configCheck.enabled", "false"));
+		assertThat(hooks.kind("Job")).isEmpty();
+		assertThat(hooks.kind("ConfigMap")).extracting((map) -> get(map, "metadata", "name"))
+			.containsExactly("junction");
 	}
 
 	@Test
@@ -370,7 +541,27 @@ class HelmChartTests {
 	}
 
 	private static Manifests render(UnaryOperator<TemplateCommand> options) {
-		TemplateCommand template = new Helm(CHART).template().withName("junction").withNamespace("edge");
+		return render(CHART, options);
+	}
+
+	/**
+	 * Renders the hooks too, as ordinary objects. Helm's template leaves hooks out of
+	 * what helm-java returns (it has no --show-only), so this renders the copy of the
+	 * chart in which {@value #HOOK} is renamed, and names it back.
+	 */
+	private static Manifests renderWithHooks(UnaryOperator<TemplateCommand> options) {
+		Manifests manifests = render(chartWithoutHooks, options);
+		for (Map<String, Object> document : manifests.documents()) {
+			Object annotations = map(document.get("metadata")).get("annotations");
+			if (annotations != null && map(annotations).containsKey(RENAMED_HOOK)) {
+				map(annotations).put(HOOK, map(annotations).remove(RENAMED_HOOK));
+			}
+		}
+		return manifests;
+	}
+
+	private static Manifests render(Path chart, UnaryOperator<TemplateCommand> options) {
+		TemplateCommand template = new Helm(chart).template().withName("junction").withNamespace("edge");
 		String yaml = options.apply(template).call();
 		List<Map<String, Object>> documents = new ArrayList<>();
 		for (Object document : new Yaml().loadAll(yaml)) {
@@ -386,6 +577,16 @@ class HelmChartTests {
 				get(manifests.one("Deployment"), "spec", "template", "spec", "containers"));
 		assertThat(containers).hasSize(1);
 		return containers.get(0);
+	}
+
+	private static Map<String, Object> jobContainer(Map<String, Object> job) {
+		List<Map<String, Object>> containers = maps(get(job, "spec", "template", "spec", "containers"));
+		assertThat(containers).hasSize(1);
+		return containers.get(0);
+	}
+
+	private static int hookWeight(Map<String, Object> hook) {
+		return Integer.parseInt((String) get(hook, "metadata", "annotations", "helm.sh/hook-weight"));
 	}
 
 	/** The container port a probe or Service names, by number or by name. */
@@ -408,9 +609,17 @@ class HelmChartTests {
 	}
 
 	private static Map<String, Object> junctionYml(Manifests manifests) {
-		String text = (String) get(manifests.one("ConfigMap"), "data", "junction.yml");
+		return junctionYml(manifests.one("ConfigMap"));
+	}
+
+	private static Map<String, Object> junctionYml(Map<String, Object> configMap) {
+		String text = (String) get(configMap, "data", "junction.yml");
 		Object loaded = new Yaml().load(text);
 		return (loaded != null) ? map(loaded) : Map.of();
+	}
+
+	private static Map<String, Object> podTemplateMetadata(Manifests manifests) {
+		return map(get(manifests.one("Deployment"), "spec", "template", "metadata"));
 	}
 
 	private static String configChecksum(Manifests manifests) {
