@@ -55,14 +55,15 @@ public final class ConfigurationReloader {
 
 	private final List<Consumer<Outcome>> listeners = new CopyOnWriteArrayList<>();
 
-	// Guarded by this.
-	private Loaded loaded;
+	// Written under this by a reload, read without it: health and /actuator/config never
+	// wait for a reload that is reading files.
+	private volatile Loaded loaded;
 
-	private @Nullable Rejected lastRejected;
+	private volatile @Nullable Rejected lastRejected;
 
 	// Keys of the configuration in place that differ from those Junction started with,
 	// and are not reloaded.
-	private List<String> restartNeeded = List.of();
+	private volatile List<String> restartNeeded = List.of();
 
 	// The last version tried, applied or not: a rejected file is tried once per change.
 	private String lastTried;
@@ -82,12 +83,12 @@ public final class ConfigurationReloader {
 	}
 
 	/** The configuration in place now. */
-	public synchronized Loaded loaded() {
+	public Loaded loaded() {
 		return this.loaded;
 	}
 
 	/** The last configuration refused, or null if none has been since start. */
-	public synchronized @Nullable Rejected lastRejected() {
+	public @Nullable Rejected lastRejected() {
 		return this.lastRejected;
 	}
 
@@ -95,13 +96,15 @@ public final class ConfigurationReloader {
 	 * What {@code /actuator/config} and health show: the version in place, when it was
 	 * applied and from which files, and the last refusal with its problems.
 	 */
-	public synchronized Map<String, Object> status() {
+	public Map<String, Object> status() {
 		Map<String, Object> status = new LinkedHashMap<>();
-		status.put("version", this.loaded.version());
-		status.put("appliedAt", this.loaded.appliedAt().toString());
-		status.put("files", names(this.loaded.files()));
-		if (!this.restartNeeded.isEmpty()) {
-			status.put("restartNeededFor", this.restartNeeded);
+		Loaded loaded = this.loaded;
+		List<String> restartNeeded = this.restartNeeded;
+		status.put("version", loaded.version());
+		status.put("appliedAt", loaded.appliedAt().toString());
+		status.put("files", names(loaded.files()));
+		if (!restartNeeded.isEmpty()) {
+			status.put("restartNeededFor", restartNeeded);
 		}
 		Rejected rejected = this.lastRejected;
 		if (rejected != null) {
@@ -120,7 +123,7 @@ public final class ConfigurationReloader {
 	}
 
 	/** The files to watch: those the configuration in place was read from. */
-	synchronized List<Path> files() {
+	List<Path> files() {
 		return this.loaded.files();
 	}
 
