@@ -24,13 +24,14 @@ import org.jspecify.annotations.Nullable;
  * @param onDown what happens to requests in flight to a server marked DOWN or ejected
  * @param connectionPool how connections to the servers are kept
  * @param tls how the pool's https servers are verified
+ * @param protocol the HTTP version spoken to the servers
  * @param discovery how servers are found in DNS, or null when all are configured
  * @param rotation the servers' admin states and weights, changed at run time
  */
 public record Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 		@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool, TlsSettings tls,
-		@Nullable DiscoverySettings discovery, Rotation rotation) {
+		ServerProtocol protocol, @Nullable DiscoverySettings discovery, Rotation rotation) {
 
 	public Pool {
 		servers = List.copyOf(servers);
@@ -40,9 +41,9 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 	public Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 			@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool, TlsSettings tls,
-			@Nullable DiscoverySettings discovery) {
+			ServerProtocol protocol, @Nullable DiscoverySettings discovery) {
 		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout, onDown,
-				connectionPool, tls, discovery, new Rotation(servers, healthCheck.enabled()));
+				connectionPool, tls, protocol, discovery, new Rotation(servers, healthCheck.enabled()));
 	}
 
 	/** The server of that name, or {@code null} when the pool has none. */

@@ -138,7 +138,7 @@ final class PoolsBuilder {
 				positive(key + ".response-timeout", pool.getResponseTimeout()),
 				optionalPositive(key + ".try-timeout", pool.getTryTimeout()), pool.getOnDown(),
 				connectionPool(key + ".connection-pool", pool.getConnectionPool()), tls(key + ".tls", pool.getTls()),
-				discovery);
+				protocol(key + ".protocol", pool.getProtocol(), built, discovery), discovery);
 	}
 
 	// A server found in DNS: named after the name and the address, kept while DNS gives
@@ -162,6 +162,31 @@ final class PoolsBuilder {
 			server.state().awaitCheck();
 		}
 		return server;
+	}
+
+	// HTTP/2 in clear text cannot reach an https server, nor h2 a plain one.
+	private static ServerProtocol protocol(String key, ServerProtocol protocol, PoolServer[] servers,
+			@Nullable DiscoverySettings discovery) {
+		if (protocol == ServerProtocol.HTTP1) {
+			return protocol;
+		}
+		String scheme = (protocol == ServerProtocol.H2) ? "https" : "http";
+		List<String> schemes = new ArrayList<>();
+		for (PoolServer server : servers) {
+			schemes.add(server.getUri().getScheme());
+		}
+		if (discovery != null) {
+			schemes.add(discovery.scheme());
+		}
+		for (String found : schemes) {
+			if (!scheme.equals(found)) {
+				throw new InvalidConfigurationException(key,
+						protocol.name().toLowerCase(java.util.Locale.ROOT) + " needs " + scheme
+								+ " server URLs, and a server's is " + found + ": use "
+								+ ((protocol == ServerProtocol.H2) ? "h2c" : "h2") + " for " + found + " servers");
+			}
+		}
+		return protocol;
 	}
 
 	private static TlsSettings tls(String key, PoolsProperties.Tls tls) {

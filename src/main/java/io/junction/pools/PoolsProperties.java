@@ -113,6 +113,21 @@ public class PoolsProperties {
 		/** How the pool's https servers are verified. */
 		private Tls tls = new Tls();
 
+		/**
+		 * The HTTP version spoken to the servers: http1, h2c (HTTP/2 in clear text, http
+		 * URLs) or h2 (HTTP/2 over TLS, https URLs), HAProxy {@code proto h2}. gRPC
+		 * servers need h2c or h2. Default http1.
+		 */
+		private ServerProtocol protocol = ServerProtocol.HTTP1;
+
+		public ServerProtocol getProtocol() {
+			return this.protocol;
+		}
+
+		public void setProtocol(ServerProtocol protocol) {
+			this.protocol = protocol;
+		}
+
 		public List<Server> getServers() {
 			return this.servers;
 		}

@@ -6,19 +6,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 import io.junction.pools.ConnectionPoolSettings;
 import io.junction.pools.Pool;
 import io.junction.pools.TlsSettings;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.ssl.SslContext;
+import io.junction.pools.ServerProtocol;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.tcp.SslProvider.GenericSslContextSpec;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -70,11 +73,20 @@ final class PoolClient {
 		HttpClient configured = client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
 				(int) key.connectTimeout().toMillis());
 		TlsSettings tls = key.tls();
-		if (tls.equals(TlsSettings.DEFAULT)) {
+		if (key.protocol() == ServerProtocol.H2C) {
+			// Prior knowledge: the connection's first bytes are HTTP/2's preface.
+			return configured.protocol(HttpProtocol.H2C);
+		}
+		if (key.protocol() == ServerProtocol.H2) {
+			// Only h2 is offered by ALPN: a server that cannot speak it fails the
+			// handshake, rather than silently getting HTTP/1.1.
+			configured = configured.protocol(HttpProtocol.H2);
+		}
+		if (tls.equals(TlsSettings.DEFAULT) && key.protocol() == ServerProtocol.HTTP1) {
 			// Reactor Netty's own: the JVM's trust store, the host name verified.
 			return configured;
 		}
-		SslContext context = sslContext(tls);
+		GenericSslContextSpec<?> context = sslContext(tls, key.protocol());
 		String serverName = tls.serverName();
 		// Only https URLs use it: http ones stay plain.
 		return configured.secure((spec) -> {
@@ -93,20 +105,19 @@ final class PoolClient {
 		});
 	}
 
-	private static SslContext sslContext(TlsSettings tls) {
-		try {
-			SslContextBuilder builder = SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2");
+	// Reactor Netty's HTTP/2 spec adds ALPN for h2; the plain one offers none.
+	private static GenericSslContextSpec<?> sslContext(TlsSettings tls, ServerProtocol protocol) {
+		java.util.function.Consumer<SslContextBuilder> trust = (builder) -> {
+			builder.protocols("TLSv1.3", "TLSv1.2");
 			if (tls.insecureSkipVerify()) {
 				builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
 			}
 			else if (!tls.authorities().isEmpty()) {
 				builder.trustManager(tls.authorities().toArray(X509Certificate[]::new));
 			}
-			return builder.build();
-		}
-		catch (SSLException ex) {
-			throw new IllegalStateException("TLS to the servers cannot be set up: " + ex.getMessage(), ex);
-		}
+		};
+		return (protocol == ServerProtocol.H2) ? Http2SslContextSpec.forClient().configure(trust)
+				: Http11SslContextSpec.forClient().configure(trust);
 	}
 
 	/** Whether this client still serves {@code pool} as configured now. */
@@ -146,10 +157,10 @@ final class PoolClient {
 	 * What a pool's client is built from: a new client only when one of these changes.
 	 */
 	private record Key(String pool, java.time.Duration connectTimeout, ConnectionPoolSettings connectionPool,
-			TlsSettings tls) {
+			TlsSettings tls, ServerProtocol protocol) {
 
 		static Key of(Pool pool) {
-			return new Key(pool.name(), pool.connectTimeout(), pool.connectionPool(), pool.tls());
+			return new Key(pool.name(), pool.connectTimeout(), pool.connectionPool(), pool.tls(), pool.protocol());
 		}
 
 	}

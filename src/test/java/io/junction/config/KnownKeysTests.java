@@ -38,7 +38,7 @@ class KnownKeysTests {
 		assertThat(unknown("junction.backends.foo.balance")).containsExactly(new ConfigurationProblem(
 				"junction.backends.foo.balance",
 				"unknown key; junction.backends.foo takes: connect-timeout, connection-pool, discovery, health-check, "
-						+ "on-down, passive-check, response-timeout, retries, retry-buffer, retry-on, servers, tls, "
+						+ "on-down, passive-check, protocol, response-timeout, retries, retry-buffer, retry-on, servers, tls, "
 						+ "try-timeout"));
 	}
 
