@@ -327,13 +327,29 @@ public final class Forwarding {
 		if (receivedHeaders.contains(HttpHeaders.CONTENT_LENGTH)) {
 			sent.remove(HttpHeaders.TRANSFER_ENCODING);
 		}
+		if (!receivedHeaders.contains(HttpHeaders.CONTENT_LENGTH)) {
+			// Only a body without a length can end in trailers (gRPC's status travels in
+			// them).
+			ServerTrailers.relay(received, response);
+		}
 		DataBufferFactory factory = response.bufferFactory();
 		Flux<DataBuffer> body = connection.inbound().receive().retain().map((buffer) -> {
 			attempt.bodyReceived(buffer.readableBytes());
 			return wrap(buffer, factory);
 		});
-		Mono<Void> write = isStreaming(receivedHeaders.get(HttpHeaders.CONTENT_TYPE))
-				? response.writeAndFlushWith(body.map(Flux::just)) : response.writeWith(body);
+		Mono<Void> write;
+		if (receivedHeaders.contains(Grpc.STATUS)) {
+			// A gRPC answer with its status in the headers has no body ("trailers-only"):
+			// it reaches the client as one HEADERS frame that ends the stream, which a
+			// write of an empty body would not give.
+			write = connection.inbound().receive().then(response.setComplete());
+		}
+		else if (isStreaming(receivedHeaders.get(HttpHeaders.CONTENT_TYPE))) {
+			write = response.writeAndFlushWith(body.map(Flux::just));
+		}
+		else {
+			write = response.writeWith(body);
+		}
 		// A response that does not reach the client whole leaves its connection unfit
 		// for reuse.
 		return write.doOnCancel(connection::dispose).doOnError((error) -> connection.dispose());
@@ -348,10 +364,16 @@ public final class Forwarding {
 		return copy;
 	}
 
-	/** Streaming media types are flushed as they come (server-sent events, NDJSON). */
+	/**
+	 * Streaming media types are flushed as they come (server-sent events, NDJSON, gRPC's
+	 * messages).
+	 */
 	private boolean isStreaming(@Nullable String contentType) {
 		if (contentType == null || contentType.isEmpty()) {
 			return false;
+		}
+		if (Grpc.isGrpc(contentType)) {
+			return true;
 		}
 		MediaType mediaType;
 		try {

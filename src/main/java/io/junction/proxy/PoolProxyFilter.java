@@ -13,7 +13,9 @@ import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -62,6 +64,14 @@ final class PoolProxyFilter implements GlobalFilter, Ordered {
 		if (route == null || uri == null || !"lb".equals(uri.getScheme()) || uri.getHost() == null
 				|| ServerWebExchangeUtils.isAlreadyRouted(exchange)) {
 			return chain.filter(exchange);
+		}
+		ResponseStatusException grpcRefusal = Grpc.refusalOf(exchange.getRequest());
+		if (grpcRefusal != null) {
+			if ("http".equals(exchange.getRequest().getURI().getScheme())) {
+				// Over TLS, ALPN is how a client gets HTTP/2.
+				exchange.getResponse().getHeaders().set(HttpHeaders.UPGRADE, "h2c");
+			}
+			return Mono.error(grpcRefusal);
 		}
 		String poolName = uri.getHost();
 		Upstreams.Upstream upstream = this.upstreams.get(poolName);

@@ -20,7 +20,8 @@ import org.springframework.util.StringUtils;
  * <p>
  * Both ways, hop-by-hop headers (RFC 9110 7.6.1: Connection and the headers it names,
  * Keep-Alive, Transfer-Encoding, TE, Trailer, Upgrade, Proxy-*) are dropped: they
- * describe one connection, not the message. Towards the server:
+ * describe one connection, not the message; only {@code TE: trailers} goes on, since
+ * Junction passes trailers on. Towards the server:
  * <ul>
  * <li>X-Forwarded-For gets the peer's address appended; X-Forwarded-Proto, -Host and
  * -Port are set. A trusted proxy's X-Forwarded-* values are kept, anyone else's are
@@ -71,6 +72,12 @@ public final class ProxyHeaders {
 			}
 		});
 
+		// The one TE a server may see (the only one HTTP/2 allows): that the client
+		// takes trailers, which Junction passes on. gRPC servers look for it.
+		if (acceptsTrailers(received.get("te"))) {
+			sent.set("te", "trailers");
+		}
+
 		String peer = ClientAddress.ip(request);
 		boolean trusted = peer != null && this.trustedProxies.matcher(peer).matches();
 		String chain = trusted ? joined(received.get(FOR)) : null;
@@ -98,6 +105,20 @@ public final class ProxyHeaders {
 				response.add(name, header.getValue());
 			}
 		}
+	}
+
+	private static boolean acceptsTrailers(@Nullable List<String> te) {
+		if (te == null) {
+			return false;
+		}
+		for (String value : te) {
+			for (String coding : StringUtils.tokenizeToStringArray(value, ",")) {
+				if (coding.equalsIgnoreCase("trailers")) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private static String[] connectionOptions(@Nullable List<String> connection) {
