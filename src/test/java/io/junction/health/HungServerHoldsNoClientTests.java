@@ -60,9 +60,11 @@ class HungServerHoldsNoClientTests {
 			load.awaitSucceeded(1_000);
 
 			// Within the window the hang costs what it takes the checks to notice (a
-			// second at most), not the 30 s response timeout.
+			// second at most), not the 30 s response timeout. Held by the hung server,
+			// the clients would all be stuck within a few requests and complete next to
+			// nothing; a quarter leaves room for a shared, busy machine.
 			assertThat(during).as("requests completed in %s before the hang: %d", WINDOW, before)
-				.isGreaterThanOrEqualTo(before / 2);
+				.isGreaterThanOrEqualTo(before / 4);
 			assertThat(load.failuresSince(hung)).hasSizeLessThanOrEqualTo(CLIENTS);
 			assertThat(load.failuresSince(down)).isEmpty();
 			await().atMost(Duration.ofSeconds(5)).until(() -> server.traffic().current() == 0);
