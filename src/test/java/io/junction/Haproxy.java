@@ -83,12 +83,7 @@ public final class Haproxy implements AutoCloseable {
 				  stats enable
 				  stats uri /stats
 				""".formatted(port, servers, statsPort);
-		Path file = Files.createTempFile("haproxy-", ".cfg");
-		Files.writeString(file, config);
-		Process process = new ProcessBuilder(BINARY.toString(), "-db", "-f", file.toString()).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		Haproxy haproxy = new Haproxy(process, file, port, statsPort);
+		Haproxy haproxy = start(config, port, statsPort);
 		try {
 			for (int i = 0; i < junctions.length; i++) {
 				haproxy.awaitStatus("j" + (i + 1), "UP");
@@ -96,10 +91,61 @@ public final class Haproxy implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			// The caller never gets it to close: stop it here, or it outlives the test.
-			process.destroyForcibly();
+			haproxy.process.destroyForcibly();
 			throw ex;
 		}
 		return haproxy;
+	}
+
+	/**
+	 * Starts HAProxy as a load balancer in TCP mode in front of one Junction traffic
+	 * port, telling it each client's address in the PROXY protocol.
+	 * @param sendProxy the server option: {@code send-proxy} (v1) or
+	 * {@code send-proxy-v2}
+	 */
+	public static Haproxy sendingProxyProtocolTo(int junctionPort, String sendProxy) throws IOException {
+		int port = Ports.free();
+		int statsPort = Ports.free();
+		String config = """
+				global
+				  maxconn 256
+				defaults
+				  mode tcp
+				  timeout connect 2s
+				  timeout client 30s
+				  timeout server 30s
+				frontend nlb
+				  bind 127.0.0.1:%d
+				  default_backend junction
+				backend junction
+				  server j1 127.0.0.1:%d %s
+				listen stats
+				  mode http
+				  bind 127.0.0.1:%d
+				  stats enable
+				  stats uri /stats
+				""".formatted(port, junctionPort, sendProxy, statsPort);
+		Haproxy haproxy = start(config, port, statsPort);
+		try {
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(100))
+				.ignoreExceptions()
+				.until(() -> !"absent".equals(haproxy.status("j1", "junction")));
+		}
+		catch (RuntimeException ex) {
+			haproxy.process.destroyForcibly();
+			throw ex;
+		}
+		return haproxy;
+	}
+
+	private static Haproxy start(String config, int port, int statsPort) throws IOException {
+		Path file = Files.createTempFile("haproxy-", ".cfg");
+		Files.writeString(file, config);
+		Process process = new ProcessBuilder(BINARY.toString(), "-db", "-f", file.toString()).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		return new Haproxy(process, file, port, statsPort);
 	}
 
 	public int port() {
@@ -116,12 +162,16 @@ public final class Haproxy implements AutoCloseable {
 
 	/** HAProxy's view of a server: UP, DOWN, or a transition such as "UP 1/2". */
 	public String status(String name) throws IOException, InterruptedException {
+		return status(name, "junctions");
+	}
+
+	private String status(String name, String backend) throws IOException, InterruptedException {
 		HttpResponse<String> stats = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.statsPort + "/stats;csv")).build(),
 					HttpResponse.BodyHandlers.ofString());
 		for (String line : stats.body().split("\n")) {
 			String[] fields = line.split(",");
-			if (fields.length > 17 && fields[0].equals("junctions") && fields[1].equals(name)) {
+			if (fields.length > 17 && fields[0].equals(backend) && fields[1].equals(name)) {
 				return fields[17];
 			}
 		}

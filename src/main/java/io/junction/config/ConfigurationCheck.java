@@ -13,6 +13,7 @@ import io.junction.InvalidConfigurationException;
 import io.junction.accesslog.AccessLogProperties;
 import io.junction.discovery.DiscoveryProperties;
 import io.junction.edge.HttpRedirectProperties;
+import io.junction.edge.ProxyProtocolProperties;
 import io.junction.admin.AdminProperties;
 import io.junction.lifecycle.ShutdownProperties;
 import io.junction.pools.PoolRegistry;
@@ -44,7 +45,7 @@ import org.springframework.core.env.StandardEnvironment;
 public final class ConfigurationCheck {
 
 	/** Where each of Junction's {@code @ConfigurationProperties} classes is bound. */
-	static final Map<String, Class<?>> PROPERTIES = properties();
+	static final Map<Class<?>, String> PROPERTIES = properties();
 
 	private static final ConfigurationPropertyName BACKENDS = ConfigurationPropertyName
 		.of(PoolsProperties.PREFIX + ".backends");
@@ -58,16 +59,17 @@ public final class ConfigurationCheck {
 		this.vocabulary = vocabulary;
 	}
 
-	private static Map<String, Class<?>> properties() {
-		Map<String, Class<?>> properties = new LinkedHashMap<>();
-		properties.put(PoolsProperties.PREFIX, PoolsProperties.class);
-		properties.put(RoutingProperties.PREFIX, RoutingProperties.class);
-		properties.put(AccessLogProperties.PREFIX, AccessLogProperties.class);
-		properties.put(AdminProperties.PREFIX, AdminProperties.class);
-		properties.put(ShutdownProperties.PREFIX, ShutdownProperties.class);
-		properties.put(ReloadProperties.PREFIX, ReloadProperties.class);
-		properties.put(DiscoveryProperties.PREFIX, DiscoveryProperties.class);
-		properties.put(HttpRedirectProperties.PREFIX, HttpRedirectProperties.class);
+	private static Map<Class<?>, String> properties() {
+		Map<Class<?>, String> properties = new LinkedHashMap<>();
+		properties.put(PoolsProperties.class, PoolsProperties.PREFIX);
+		properties.put(RoutingProperties.class, RoutingProperties.PREFIX);
+		properties.put(AccessLogProperties.class, AccessLogProperties.PREFIX);
+		properties.put(AdminProperties.class, AdminProperties.PREFIX);
+		properties.put(ShutdownProperties.class, ShutdownProperties.PREFIX);
+		properties.put(ReloadProperties.class, ReloadProperties.PREFIX);
+		properties.put(DiscoveryProperties.class, DiscoveryProperties.PREFIX);
+		properties.put(HttpRedirectProperties.class, HttpRedirectProperties.PREFIX);
+		properties.put(ProxyProtocolProperties.class, ProxyProtocolProperties.PREFIX);
 		return properties;
 	}
 
@@ -78,7 +80,7 @@ public final class ConfigurationCheck {
 		problems.addAll(this.knownKeys.unknown(names));
 		problems.addAll(RouteChecks.unknownKeys(names));
 		Binder binder = Binder.get(environment);
-		PROPERTIES.forEach((prefix, type) -> {
+		PROPERTIES.forEach((type, prefix) -> {
 			if (type != PoolsProperties.class) {
 				bind(binder, prefix, type, problems);
 			}

@@ -64,12 +64,12 @@ public final class KnownKeys {
 
 	private final Map<Class<?>, Node> objects = new ConcurrentHashMap<>();
 
-	private KnownKeys(Map<String, Class<?>> propertiesClassByPrefix) {
+	private KnownKeys(Map<Class<?>, String> prefixByPropertiesClass) {
 		Prefix root = new Prefix("");
-		propertiesClassByPrefix.forEach((prefix, type) -> root.add(ConfigurationPropertyName.of(prefix), 0, type));
+		prefixByPropertiesClass.forEach((type, prefix) -> root.add(ConfigurationPropertyName.of(prefix), 0, type));
 		ConfigurationPropertyName scope = ConfigurationPropertyName.EMPTY;
 		Prefix node = root;
-		while (node.type == null && node.children.size() == 1) {
+		while (node.types.isEmpty() && node.children.size() == 1) {
 			node = node.children.values().iterator().next();
 			scope = scope.append(node.element);
 		}
@@ -79,14 +79,14 @@ public final class KnownKeys {
 
 	/**
 	 * The keys known under the given prefixes.
-	 * @param propertiesClassByPrefix each prefix (for example {@code junction} or
-	 * {@code junction.routing}) and the {@code @ConfigurationProperties} class bound
-	 * there
+	 * @param prefixByPropertiesClass each {@code @ConfigurationProperties} class and the
+	 * prefix it is bound at (for example {@code junction} or {@code junction.routing});
+	 * several classes may share a prefix, each taking its own keys there
 	 * @return the known keys
 	 */
-	public static KnownKeys of(Map<String, Class<?>> propertiesClassByPrefix) {
-		Assert.notEmpty(propertiesClassByPrefix, "At least one prefix is needed");
-		return new KnownKeys(propertiesClassByPrefix);
+	public static KnownKeys of(Map<Class<?>, String> prefixByPropertiesClass) {
+		Assert.notEmpty(prefixByPropertiesClass, "At least one prefix is needed");
+		return new KnownKeys(prefixByPropertiesClass);
 	}
 
 	/**
@@ -354,7 +354,8 @@ public final class KnownKeys {
 
 		private final Map<String, Prefix> children = new LinkedHashMap<>();
 
-		private @Nullable Class<?> type;
+		// The classes bound here: junction has the pools' and the PROXY protocol's.
+		private final List<Class<?>> types = new ArrayList<>();
 
 		Prefix(String element) {
 			this.element = element;
@@ -362,8 +363,7 @@ public final class KnownKeys {
 
 		void add(ConfigurationPropertyName prefix, int index, Class<?> type) {
 			if (index == prefix.getNumberOfElements()) {
-				Assert.state(this.type == null, () -> "Two classes bound at " + prefix);
-				this.type = type;
+				this.types.add(type);
 				return;
 			}
 			this.children
@@ -379,15 +379,21 @@ public final class KnownKeys {
 			if (longer != null) {
 				return longer;
 			}
-			return (this.type != null) ? bound(this.type).child(name, index) : null;
+			for (Class<?> type : this.types) {
+				Node child = bound(type).child(name, index);
+				if (child != null) {
+					return child;
+				}
+			}
+			return null;
 		}
 
 		@Override
 		public Collection<String> known() {
 			List<String> known = new ArrayList<>(
 					this.children.values().stream().map((child) -> child.element).toList());
-			if (this.type != null) {
-				known.addAll(bound(this.type).known());
+			for (Class<?> type : this.types) {
+				known.addAll(bound(type).known());
 			}
 			return known;
 		}

@@ -1,5 +1,9 @@
 package io.junction.edge;
 
+import java.util.regex.Pattern;
+
+import io.junction.routing.RoutingProperties;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -7,10 +11,20 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.ReactorResourceFactory;
 
-/** The plain port that redirects to https, when one is configured. */
+/**
+ * What the traffic port speaks besides HTTP: the PROXY protocol, and the plain port that
+ * redirects to https, when one is configured.
+ */
 @AutoConfiguration
-@EnableConfigurationProperties(HttpRedirectProperties.class)
+@EnableConfigurationProperties({ HttpRedirectProperties.class, ProxyProtocolProperties.class })
 public class EdgeAutoConfiguration {
+
+	@Bean
+	ProxyProtocolCustomizer proxyProtocolCustomizer(ProxyProtocolProperties properties, RoutingProperties routing) {
+		Pattern trusted = properties.getProxyProtocolTrusted();
+		return new ProxyProtocolCustomizer(properties.getProxyProtocol(),
+				(trusted != null) ? trusted : routing.getTrustedProxies(), new ProxyProtocolRefusals(System::nanoTime));
+	}
 
 	@Bean
 	@ConditionalOnProperty(HttpRedirectProperties.PREFIX + ".port")

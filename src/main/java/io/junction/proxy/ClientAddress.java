@@ -2,24 +2,58 @@ package io.junction.proxy;
 
 import java.net.InetSocketAddress;
 
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.Connection;
 
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 
 /**
  * The one place that says who sent a request: the X-Forwarded-For Junction appends, the
- * access log's client, and the caller an admin change is logged with all read it here.
- * Today it is the connection's peer; the PROXY protocol's source address takes its place
- * once Junction reads that protocol.
+ * access log's client, and the caller an admin change is logged with all read it here. It
+ * is the source address of the connection's PROXY protocol header when there was one,
+ * else the connection's peer.
  */
 public final class ClientAddress {
+
+	/**
+	 * The client a PROXY protocol header named, on the connection's channel (for HTTP/2,
+	 * the parent of the stream's).
+	 */
+	public static final AttributeKey<InetSocketAddress> PROXIED = AttributeKey
+		.valueOf(ClientAddress.class.getName() + ".proxied");
 
 	private ClientAddress() {
 	}
 
 	/** The address of whoever sent {@code request}, or null if it is not known. */
 	public static @Nullable InetSocketAddress of(ServerHttpRequest request) {
+		if (nativeRequest(request) instanceof Connection connection) {
+			InetSocketAddress proxied = proxied(connection.channel());
+			if (proxied != null) {
+				return proxied;
+			}
+		}
 		return request.getRemoteAddress();
+	}
+
+	/** Reactor Netty's request under {@code request}, or null when there is none. */
+	static @Nullable Object nativeRequest(ServerHttpRequest request) {
+		try {
+			return ServerHttpRequestDecorator.getNativeRequest(request);
+		}
+		catch (IllegalStateException ex) {
+			// A request made up in a test: no server, no connection.
+			return null;
+		}
+	}
+
+	private static @Nullable InetSocketAddress proxied(Channel channel) {
+		InetSocketAddress proxied = channel.attr(PROXIED).get();
+		Channel parent = channel.parent();
+		return (proxied == null && parent != null) ? parent.attr(PROXIED).get() : proxied;
 	}
 
 	/**

@@ -6,7 +6,6 @@ import reactor.netty.http.server.HttpServerRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
@@ -45,7 +44,7 @@ final class Grpc {
 		if (!isGrpc(request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE))) {
 			return null;
 		}
-		Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+		Object nativeRequest = ClientAddress.nativeRequest(request);
 		if (!(nativeRequest instanceof HttpServerRequest server) || server.version().majorVersion() >= 2) {
 			return null;
 		}

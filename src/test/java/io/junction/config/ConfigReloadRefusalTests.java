@@ -52,7 +52,7 @@ class ConfigReloadRefusalTests {
 	/** Each kind of bad configuration: a name and the lines that make it bad. */
 	static List<Bad> cases() {
 		return List.of(new Bad("an unknown pool key", List.of(POOL + ".helth-check.interval=2s")),
-				new Bad("an unknown top-level key", List.of("junction.proxy-protocol=v2")),
+				new Bad("an unknown top-level key", List.of("junction.send-proxy=v2")),
 				new Bad("an unknown route field", List.of(ROUTE + ".predicate[0]=Path=/**")),
 				new Bad("an unknown predicate", List.of(ROUTE + ".predicates[1]=Pathh=/**")),
 				new Bad("an unknown filter", List.of(ROUTE + ".filters[0]=RewritePaht=/a, /b")),
@@ -67,7 +67,7 @@ class ConfigReloadRefusalTests {
 				new Bad("a rewrite that is not a regex",
 						List.of(ROUTE + ".filters[0]=RewritePath=/(?<rest.*, /${rest}")),
 				new Bad("several problems at once",
-						List.of(POOL + ".servers[0].weight=300", "junction.proxy-protocol=v2")));
+						List.of(POOL + ".servers[0].weight=300", "junction.send-proxy=v2")));
 	}
 
 	@Test

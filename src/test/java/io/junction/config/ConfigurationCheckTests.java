@@ -34,7 +34,7 @@ class ConfigurationCheckTests {
 			found.add(prefix + "=" + type.getName());
 		}
 		Set<String> listed = new TreeSet<>();
-		ConfigurationCheck.PROPERTIES.forEach((prefix, type) -> listed.add(prefix + "=" + type.getName()));
+		ConfigurationCheck.PROPERTIES.forEach((type, prefix) -> listed.add(prefix + "=" + type.getName()));
 		assertThat(listed).isEqualTo(found);
 	}
 

@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Unknown keys under junction: found, named as written, and told what was meant. */
 class KnownKeysTests {
 
-	private final KnownKeys junction = KnownKeys.of(Map.of(PoolsProperties.PREFIX, PoolsProperties.class,
-			RoutingProperties.PREFIX, RoutingProperties.class, AccessLogProperties.PREFIX, AccessLogProperties.class,
-			AdminProperties.PREFIX, AdminProperties.class, ShutdownProperties.PREFIX, ShutdownProperties.class));
+	private final KnownKeys junction = KnownKeys.of(Map.of(PoolsProperties.class, PoolsProperties.PREFIX,
+			RoutingProperties.class, RoutingProperties.PREFIX, AccessLogProperties.class, AccessLogProperties.PREFIX,
+			AdminProperties.class, AdminProperties.PREFIX, ShutdownProperties.class, ShutdownProperties.PREFIX));
 
 	@Test
 	void misspeltPoolKeyNamesTheNearestKnownKey() {
@@ -138,7 +138,7 @@ class KnownKeysTests {
 
 	@Test
 	void mapOfSingleValuesTakesAnyKeyButNothingElseIsLetThrough() {
-		KnownKeys keys = KnownKeys.of(Map.of("junction", Labelled.class));
+		KnownKeys keys = KnownKeys.of(Map.of(Labelled.class, "junction"));
 
 		assertThat(keys.unknown(
 				names("junction.labels.team", "junction.labels.a.b.c", "junction.labels[x.y]", "junction.labelz.team")))
@@ -146,8 +146,17 @@ class KnownKeysTests {
 	}
 
 	@Test
+	void classesThatShareAPrefixEachTakeTheirOwnKeys() {
+		KnownKeys keys = KnownKeys.of(Map.of(Labelled.class, "junction", Limits.class, "junction"));
+
+		assertThat(keys.unknown(names("junction.labels.team", "junction.max-body", "junction.max-bod")))
+			.containsExactly(
+					new ConfigurationProblem("junction.max-bod", "unknown key; did you mean junction.max-body?"));
+	}
+
+	@Test
 	void recordIsKnownByItsComponents() {
-		KnownKeys keys = KnownKeys.of(Map.of("junction", Limits.class));
+		KnownKeys keys = KnownKeys.of(Map.of(Limits.class, "junction"));
 
 		assertThat(keys.unknown(names("junction.max-body", "junction.per-client.burst", "junction.per-client.rate",
 				"junction.per-client.rat", "junction.overrides[0].path", "junction.overrides[0].max-body")))
@@ -160,7 +169,7 @@ class KnownKeysTests {
 
 	@Test
 	void constructorBoundClassIsKnownByItsParameters() {
-		KnownKeys keys = KnownKeys.of(Map.of("junction", ConstructorBound.class));
+		KnownKeys keys = KnownKeys.of(Map.of(ConstructorBound.class, "junction"));
 
 		assertThat(keys.unknown(names("junction.connect-timeout", "junction.any.thing", "junction.conect-timeout")))
 			.containsExactly(new ConfigurationProblem("junction.conect-timeout",

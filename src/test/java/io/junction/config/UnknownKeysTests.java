@@ -46,7 +46,7 @@ class UnknownKeysTests {
 						"unknown key; did you mean " + FOO + ".health-check?"),
 				new Case("a server key", FOO + ".servers[0].wieght=3", FOO + ".servers[0].wieght",
 						"unknown key; did you mean " + FOO + ".servers[0].weight?"),
-				new Case("a top-level key", "junction.proxy-protocol=v2", "junction.proxy-protocol",
+				new Case("a top-level key", "junction.send-proxy=v2", "junction.send-proxy",
 						"unknown key; junction takes: "),
 				new Case("a route field", ROUTE + ".predicate[0]=Path=/**", ROUTE + ".predicate",
 						"unknown key; did you mean " + ROUTE + ".predicates?"),
