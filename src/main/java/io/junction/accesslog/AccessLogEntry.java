@@ -141,6 +141,12 @@ final class AccessLogEntry {
 	}
 
 	Termination termination() {
+		Attempt attempt = lastAttempt();
+		Termination sessionEnd = (attempt != null) ? attempt.sessionEnd() : null;
+		if (sessionEnd != null) {
+			// A WebSocket session: which side closed it.
+			return sessionEnd;
+		}
 		if (this.clientAborted) {
 			return Termination.CLIENT_ABORT;
 		}
@@ -168,6 +174,17 @@ final class AccessLogEntry {
 			return Termination.INTERNAL_ERROR;
 		}
 		return Termination.OK;
+	}
+
+	// A WebSocket session's frames pass beside the exchange's body.
+	private long bytesIn() {
+		Attempt attempt = lastAttempt();
+		return this.bytesIn + ((attempt != null) ? attempt.clientFrameBytes() : 0);
+	}
+
+	private long bytesOut() {
+		Attempt attempt = lastAttempt();
+		return this.bytesOut + ((attempt != null && attempt.sessionEnd() != null) ? attempt.responseBodyBytes() : 0);
 	}
 
 	private int attempts() {
@@ -222,7 +239,7 @@ final class AccessLogEntry {
 		appendMillis(line, responseTime()).append('/');
 		appendMillis(line, totalTime()).append(' ');
 		line.append(this.status).append(' ');
-		line.append(this.bytesIn).append(' ').append(this.bytesOut).append(' ');
+		line.append(bytesIn()).append(' ').append(bytesOut()).append(' ');
 		line.append(retries()).append(' ');
 		line.append(termination().label()).append(' ');
 		line.append('"').append(this.method.name()).append(' ');
@@ -243,8 +260,8 @@ final class AccessLogEntry {
 			.addKeyValue("path", path())
 			.addKeyValue("path_sent", sentPath())
 			.addKeyValue("status", this.status)
-			.addKeyValue("bytes_in", this.bytesIn)
-			.addKeyValue("bytes_out", this.bytesOut)
+			.addKeyValue("bytes_in", bytesIn())
+			.addKeyValue("bytes_out", bytesOut())
 			.addKeyValue("time_route_ms", millis(routeTime()))
 			.addKeyValue("time_wait_ms", millis(waitTime()))
 			.addKeyValue("time_connect_ms", millis(connectTime()))

@@ -1,6 +1,7 @@
 package io.junction.proxy;
 
 import io.junction.pools.PoolServer;
+import io.netty.handler.codec.http.HttpResponse;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.netty.Connection;
@@ -33,6 +34,14 @@ public final class Attempt implements PoolServer.InFlight {
 	private int status = -1;
 
 	private @Nullable UpstreamFailure failure;
+
+	private volatile @Nullable Termination sessionEnd;
+
+	private long clientFrameBytes;
+
+	private @Nullable WebSocketTunnel tunnel;
+
+	private io.netty.handler.codec.http.@Nullable HttpHeaders upgradeHeaders;
 
 	private @Nullable HttpClientResponse response;
 
@@ -123,9 +132,69 @@ public final class Attempt implements PoolServer.InFlight {
 		return this.status;
 	}
 
-	/** Bytes of the response body passed on to the client. */
+	/**
+	 * Bytes of the response body passed on to the client (of WebSocket frames, for a
+	 * session).
+	 */
 	public long responseBodyBytes() {
 		return this.responseBodyBytes;
+	}
+
+	/**
+	 * How the WebSocket session of this try ended: who closed it; null for a plain
+	 * request, or a session still open.
+	 */
+	public @Nullable Termination sessionEnd() {
+		return this.sessionEnd;
+	}
+
+	/** Bytes of WebSocket frames from the client to the server. */
+	public long clientFrameBytes() {
+		return this.clientFrameBytes;
+	}
+
+	/** The server switched to WebSocket: the try goes on as a session. */
+	void upgraded(long now, WebSocketTunnel tunnel, io.netty.handler.codec.http.HttpHeaders headers) {
+		this.responseStarted = now;
+		this.status = 101;
+		this.tunnel = tunnel;
+		this.upgradeHeaders = headers;
+	}
+
+	/** The server answered a WebSocket upgrade with {@code refusal}, not a 101. */
+	void upgradeRefused(long now, HttpResponse refusal) {
+		this.responseStarted = now;
+		this.status = refusal.status().code();
+		this.upgradeHeaders = refusal.headers();
+	}
+
+	/** The WebSocket session of the try, once the server switched protocols. */
+	@Nullable WebSocketTunnel tunnel() {
+		return this.tunnel;
+	}
+
+	/** The headers of the server's answer to a WebSocket upgrade. */
+	io.netty.handler.codec.http.HttpHeaders upgradeHeaders() {
+		io.netty.handler.codec.http.HttpHeaders headers = this.upgradeHeaders;
+		if (headers == null) {
+			throw new IllegalStateException("no upgrade answer");
+		}
+		return headers;
+	}
+
+	void clientFrame(int bytes) {
+		this.clientFrameBytes += bytes;
+	}
+
+	void serverFrame(int bytes) {
+		this.responseBodyBytes += bytes;
+	}
+
+	/** The first side to close the session is the one that ended it. */
+	void sessionEnded(Termination end) {
+		if (this.sessionEnd == null) {
+			this.sessionEnd = end;
+		}
 	}
 
 	/** How the try failed, or null if it did not (yet). */
@@ -180,6 +249,10 @@ public final class Attempt implements PoolServer.InFlight {
 
 	/** The try is over: it leaves the server's in-flight count. Idempotent. */
 	void end() {
+		WebSocketTunnel tunnel = this.tunnel;
+		if (tunnel != null) {
+			tunnel.finish();
+		}
 		if (!this.ended) {
 			this.ended = true;
 			this.cancelWait = null;

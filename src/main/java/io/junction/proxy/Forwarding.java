@@ -14,6 +14,7 @@ import io.junction.pools.RetryPolicy.RetryOn;
 import io.junction.pools.ServerObserver;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -70,6 +71,9 @@ public final class Forwarding {
 
 	private final LongSupplier nanoClock;
 
+	// The WebSocket sessions, when the request asks to switch to WebSocket; else null.
+	private final @Nullable WebSocketSessions webSockets;
+
 	private final ServerHttpRequest request;
 
 	private final @Nullable ReplayableBodyRequest replayable;
@@ -95,8 +99,10 @@ public final class Forwarding {
 	private @Nullable UpstreamException lastError;
 
 	Forwarding(ServerWebExchange exchange, Route route, Upstreams.Upstream upstream, ServerObserver observer,
-			ProxyHeaders headers, boolean preserveHost, List<MediaType> streamingMediaTypes, LongSupplier nanoClock) {
+			ProxyHeaders headers, boolean preserveHost, List<MediaType> streamingMediaTypes, LongSupplier nanoClock,
+			@Nullable WebSocketSessions webSockets) {
 		this.exchange = exchange;
+		this.webSockets = webSockets;
 		this.upstream = upstream;
 		this.pool = upstream.pool();
 		this.observer = observer;
@@ -174,6 +180,12 @@ public final class Forwarding {
 	 * {@code timeout server}): for the headers, and between two pieces of the body.
 	 */
 	private Mono<Attempt> send(Attempt attempt, @Nullable Duration timeout) {
+		WebSocketSessions webSockets = this.webSockets;
+		if (webSockets != null) {
+			// The try timeout bounds the wait for the server's answer, not the session.
+			Mono<Attempt> upgraded = upgrade(attempt, webSockets);
+			return (timeout != null) ? upgraded.timeout(timeout) : upgraded;
+		}
 		ServerHttpRequest request = this.request;
 		boolean hasBody = hasBody(request.getHeaders(), true);
 		Mono<Attempt> sent = this.upstream.client()
@@ -225,6 +237,54 @@ public final class Forwarding {
 			attempt.cancelWaitWith(() -> {
 				subscription.dispose();
 				sink.error(failure(UpstreamFailure.SERVER_DOWN, null));
+			});
+		});
+	}
+
+	/**
+	 * Asks the try's server to switch to WebSocket; emits the try once it answered, 101
+	 * or not. A session holds its server connection until it is over, with no timeout: it
+	 * may be idle as long as both sides keep it open.
+	 */
+	private Mono<Attempt> upgrade(Attempt attempt, WebSocketSessions sessions) {
+		ServerHttpRequest request = this.request;
+		return Mono.create((sink) -> {
+			java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+			Disposable session = this.upstream.client().traffic(this.connectTimeout).headers((sent) -> {
+				this.headers.toServer(request, sent);
+				WebSocketTunnel.removeHandshakeHeaders(sent);
+			}).doOnRequest((sent, connection) -> {
+				Channel channel = connection.channel();
+				ServerBytes.count(channel, attempt.server().traffic());
+				attempt.connectionReady(this.nanoClock.getAsLong(),
+						channel.attr(PoolClient.CONNECT_STARTED).getAndSet(null));
+			})
+				.websocket(WebSocketTunnel.serverSpec(request))
+				.uri(attempt.server().origin() + attempt.sentPath())
+				.handle((in, out) -> {
+					WebSocketTunnel tunnel = new WebSocketTunnel(attempt, sessions, in, out);
+					attempt.upgraded(this.nanoClock.getAsLong(), tunnel, in.headers());
+					answered.set(true);
+					sink.success(attempt);
+					return tunnel.over();
+				})
+				.subscribe(null, (error) -> {
+					if (answered.compareAndSet(false, true)) {
+						if (error instanceof WebSocketClientHandshakeException refused && refused.response() != null) {
+							// The server's own answer (401, 404, ...): the client gets
+							// it.
+							attempt.upgradeRefused(this.nanoClock.getAsLong(), refused.response());
+							sink.success(attempt);
+						}
+						else {
+							sink.error(error);
+						}
+					}
+				});
+			sink.onCancel(() -> {
+				if (!answered.get()) {
+					session.dispose();
+				}
 			});
 		});
 	}
@@ -318,6 +378,17 @@ public final class Forwarding {
 	/** Status, headers and body of the try's response, onto the client's. */
 	private Mono<Void> respond(Attempt attempt) {
 		ServerHttpResponse response = this.exchange.getResponse();
+		if (this.webSockets != null) {
+			WebSocketTunnel tunnel = attempt.tunnel();
+			if (tunnel != null) {
+				return tunnel.splice(response, attempt.upgradeHeaders(), this.headers);
+			}
+			// A refused upgrade: its status and headers; its body is not kept.
+			response.setStatusCode(HttpStatusCode.valueOf(attempt.status()));
+			this.headers.toClient(attempt.upgradeHeaders(), response.getHeaders());
+			response.getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
+			return response.setComplete();
+		}
 		HttpClientResponse received = attempt.response();
 		Connection connection = attempt.connection();
 		io.netty.handler.codec.http.HttpHeaders receivedHeaders = received.responseHeaders();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 import io.junction.pools.ServerObserver;
+import io.junction.pools.ServerProtocol;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -14,6 +15,7 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -40,8 +42,11 @@ final class PoolProxyFilter implements GlobalFilter, Ordered {
 
 	private final LongSupplier nanoClock;
 
+	private final WebSocketSessions webSockets;
+
 	PoolProxyFilter(Upstreams upstreams, ServerObserver observer, ProxyHeaders headers, boolean preserveHost,
-			List<MediaType> streamingMediaTypes, LongSupplier nanoClock) {
+			List<MediaType> streamingMediaTypes, LongSupplier nanoClock, WebSocketSessions webSockets) {
+		this.webSockets = webSockets;
 		this.upstreams = upstreams;
 		this.observer = observer;
 		this.headers = headers;
@@ -73,17 +78,28 @@ final class PoolProxyFilter implements GlobalFilter, Ordered {
 			}
 			return Mono.error(grpcRefusal);
 		}
+		boolean webSocket = WebSocketTunnel.isUpgrade(exchange.getRequest());
+		if (webSocket) {
+			ResponseStatusException refusal = WebSocketTunnel.refusalOf(exchange.getRequest());
+			if (refusal != null) {
+				return Mono.error(refusal);
+			}
+		}
 		String poolName = uri.getHost();
 		Upstreams.Upstream upstream = this.upstreams.get(poolName);
 		if (upstream == null) {
 			// The route names a pool that a later configuration removed.
 			return Mono.error(new UpstreamException(UpstreamFailure.NO_SERVER, poolName, null));
 		}
+		if (webSocket && upstream.pool().protocol() != ServerProtocol.HTTP1) {
+			return Mono.error(new ResponseStatusException(HttpStatus.NOT_IMPLEMENTED,
+					"WebSocket goes to http1 pools only; pool " + poolName + " speaks " + upstream.pool().protocol()));
+		}
 		ServerWebExchangeUtils.setAlreadyRouted(exchange);
 		boolean preserveHost = this.preserveHost
 				|| Boolean.TRUE.equals(exchange.getAttribute(ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE));
 		Forwarding forwarding = new Forwarding(exchange, route, upstream, this.observer, this.headers, preserveHost,
-				this.streamingMediaTypes, this.nanoClock);
+				this.streamingMediaTypes, this.nanoClock, webSocket ? this.webSockets : null);
 		exchange.getAttributes().put(Forwarding.ATTRIBUTE, forwarding);
 		return forwarding.run();
 	}

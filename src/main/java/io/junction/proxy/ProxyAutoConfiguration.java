@@ -24,13 +24,18 @@ public class ProxyAutoConfiguration {
 		return new ProxyHeaders(routing.getTrustedProxies());
 	}
 
+	@Bean
+	WebSocketSessions webSocketSessions() {
+		return new WebSocketSessions();
+	}
+
 	// In place of Gateway's load balancer filter, its retry-free routing filter and the
 	// retry, attempt and metrics filters Junction had around them.
 	@Bean
 	PoolProxyFilter poolProxyFilter(Upstreams upstreams, ServerObserver observer, ProxyHeaders headers,
-			RoutingProperties routing, GatewayProperties gateway) {
+			RoutingProperties routing, GatewayProperties gateway, WebSocketSessions webSockets) {
 		return new PoolProxyFilter(upstreams, observer, headers, routing.isPreserveHost(),
-				gateway.getStreamingMediaTypes(), System::nanoTime);
+				gateway.getStreamingMediaTypes(), System::nanoTime, webSockets);
 	}
 
 }

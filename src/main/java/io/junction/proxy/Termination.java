@@ -55,6 +55,24 @@ public enum Termination {
 	 */
 	SERVER_DOWN("server-down"),
 
+	/**
+	 * A WebSocket session (101) that the client closed, or whose connection the client
+	 * dropped (HAProxy {@code CD} on a tunnel).
+	 */
+	CLIENT_CLOSED("client-closed"),
+
+	/**
+	 * A WebSocket session (101) that the server closed, or whose connection the server
+	 * dropped (HAProxy {@code SD} on a tunnel).
+	 */
+	SERVER_CLOSED("server-closed"),
+
+	/**
+	 * A WebSocket session (101) that Junction closed with 1001 (going away) on shutdown,
+	 * after the drain delay.
+	 */
+	DRAINED("drained"),
+
 	/** Junction itself failed: 500 (HAProxy {@code I}, internal error). */
 	INTERNAL_ERROR("internal-error");
 

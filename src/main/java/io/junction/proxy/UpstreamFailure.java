@@ -11,6 +11,7 @@ import javax.net.ssl.SSLException;
 import io.junction.pools.RetryPolicy.RetryOn;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -65,6 +66,12 @@ public enum UpstreamFailure {
 	 */
 	SERVER_DOWN(null, true, HttpStatus.BAD_GATEWAY, Termination.SERVER_DOWN, "server marked down"),
 
+	/**
+	 * The server answered a WebSocket upgrade with something other than 101 Switching
+	 * Protocols.
+	 */
+	UPGRADE_REFUSED(null, true, HttpStatus.BAD_GATEWAY, Termination.SERVER_ERROR, "WebSocket upgrade refused"),
+
 	/** No server of the pool may take the request: nothing was tried. */
 	NO_SERVER(null, false, HttpStatus.SERVICE_UNAVAILABLE, Termination.NO_SERVER, "no server available");
 
@@ -106,6 +113,9 @@ public enum UpstreamFailure {
 		}
 		if (error instanceof UnknownHostException) {
 			return UNKNOWN_HOST;
+		}
+		if (error instanceof WebSocketClientHandshakeException) {
+			return UPGRADE_REFUSED;
 		}
 		if (error instanceof SSLException) {
 			return TLS_HANDSHAKE;
@@ -185,6 +195,7 @@ public enum UpstreamFailure {
 			case RESPONSE_TIMEOUT -> "the server did not answer in time";
 			case CLOSED_BEFORE_RESPONSE, CONNECTION_RESET -> "the server closed the connection before answering";
 			case SERVER_DOWN -> "the server went down before answering";
+			case UPGRADE_REFUSED -> "the server did not complete the WebSocket upgrade";
 		};
 	}
 
