@@ -14,6 +14,7 @@ import io.junction.accesslog.AccessLogProperties;
 import io.junction.discovery.DiscoveryProperties;
 import io.junction.edge.HttpRedirectProperties;
 import io.junction.edge.ProxyProtocolProperties;
+import io.junction.framing.RequestLimitsProperties;
 import io.junction.admin.AdminProperties;
 import io.junction.lifecycle.ShutdownProperties;
 import io.junction.pools.PoolRegistry;
@@ -70,6 +71,7 @@ public final class ConfigurationCheck {
 		properties.put(DiscoveryProperties.class, DiscoveryProperties.PREFIX);
 		properties.put(HttpRedirectProperties.class, HttpRedirectProperties.PREFIX);
 		properties.put(ProxyProtocolProperties.class, ProxyProtocolProperties.PREFIX);
+		properties.put(RequestLimitsProperties.class, RequestLimitsProperties.PREFIX);
 		return properties;
 	}
 

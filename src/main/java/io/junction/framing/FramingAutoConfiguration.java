@@ -1,0 +1,17 @@
+package io.junction.framing;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/** Strict request framing and head limits on the traffic port. */
+@AutoConfiguration
+@EnableConfigurationProperties(RequestLimitsProperties.class)
+public class FramingAutoConfiguration {
+
+	@Bean
+	FramingCustomizer framingCustomizer(RequestLimitsProperties limits) {
+		return new FramingCustomizer(limits);
+	}
+
+}

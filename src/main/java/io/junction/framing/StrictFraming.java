@@ -1,0 +1,485 @@
+package io.junction.framing;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads every HTTP/1.x request of a connection once, strictly, before Netty's decoder
+ * does: the bytes pass on unchanged, but a request whose framing could be read two ways
+ * (RFC 9112's request smuggling) or that breaks a limit is answered here, and the
+ * connection closed, before the byte that completes its head reaches the decoder; so no
+ * part of it reaches routing or a server.
+ *
+ * <p>
+ * Refused with 400: lines not ended by CRLF (a bare LF or CR), a request line that is not
+ * {@code method SP target SP HTTP/1.x}, header names that are not tokens (a space or tab
+ * before the colon, a control character), values with control characters, folded lines,
+ * Content-Length that is not one run of digits or comes twice, Transfer-Encoding other
+ * than one {@code chunked}, or with Content-Length, or in HTTP/1.0, none or several Host
+ * headers in HTTP/1.1, and chunk sizes that are not 1 to 16 hex digits or chunks not
+ * ended by CRLF. 414 for a request line over the limit, 431 for header lines over the
+ * limit in bytes or count.
+ *
+ * <p>
+ * The head checked, the body is followed to find the next request: as many bytes as
+ * Content-Length says, or chunk by chunk. A connection that asks to switch protocols
+ * (Upgrade, or HTTP/2's preface) is no longer HTTP/1.x to read once its request passed.
+ */
+final class StrictFraming extends ChannelInboundHandlerAdapter {
+
+	private static final Log logger = LogFactory.getLog(StrictFraming.class);
+
+	private static final byte CR = '\r';
+
+	private static final byte LF = '\n';
+
+	// Longest chunk-size line, extensions included: nobody needs more.
+	private static final int MAX_CHUNK_LINE = 1024;
+
+	private static final byte[] PREFACE = ascii("PRI * HTTP/2.0");
+
+	private static final byte[] HTTP_SLASH = ascii("HTTP/");
+
+	private static final byte[] CONTENT_LENGTH = ascii("content-length");
+
+	private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+
+	private static final byte[] HOST = ascii("host");
+
+	private static final byte[] UPGRADE = ascii("upgrade");
+
+	private static final byte[] CHUNKED = ascii("chunked");
+
+	private static final boolean[] TOKEN = new boolean[256];
+
+	static {
+		for (int c = '0'; c <= '9'; c++) {
+			TOKEN[c] = true;
+		}
+		for (int c = 'a'; c <= 'z'; c++) {
+			TOKEN[c] = true;
+			TOKEN[c - 32] = true;
+		}
+		for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+			TOKEN[c] = true;
+		}
+	}
+
+	private enum State {
+
+		REQUEST_LINE, HEADER_LINE, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CR, CHUNK_LF, TRAILER_LINE, PASS, REFUSED
+
+	}
+
+	private final int maxRequestLine;
+
+	private final int maxHeaderSize;
+
+	private final int maxHeaderCount;
+
+	private State state = State.REQUEST_LINE;
+
+	private byte[] line = new byte[256];
+
+	private int lineLength;
+
+	private boolean afterCr;
+
+	// Of the request whose head is being read.
+	private int headerBytes;
+
+	private int headerCount;
+
+	private long contentLength;
+
+	private boolean chunked;
+
+	private boolean http10;
+
+	private int hosts;
+
+	private boolean upgrade;
+
+	private boolean firstLine = true;
+
+	// Bytes of body, or of chunk data, still to come.
+	private long remaining;
+
+	StrictFraming(int maxRequestLine, int maxHeaderSize, int maxHeaderCount) {
+		this.maxRequestLine = maxRequestLine;
+		this.maxHeaderSize = maxHeaderSize;
+		this.maxHeaderCount = maxHeaderCount;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext context, Object message) {
+		if (this.state == State.REFUSED) {
+			ReferenceCountUtil.release(message);
+			return;
+		}
+		if (!(message instanceof ByteBuf buffer)) {
+			context.fireChannelRead(message);
+			return;
+		}
+		@Nullable Refusal refusal = scan(buffer);
+		if (refusal != null) {
+			buffer.release();
+			refuse(context, refusal);
+			return;
+		}
+		context.fireChannelRead(buffer);
+		if (this.state == State.PASS) {
+			context.pipeline().remove(this);
+		}
+	}
+
+	/** Reads {@code buffer} without consuming it; the refusal of a request, or null. */
+	private @Nullable Refusal scan(ByteBuf buffer) {
+		int index = buffer.readerIndex();
+		int end = buffer.writerIndex();
+		while (index < end) {
+			switch (this.state) {
+				case PASS -> {
+					return null;
+				}
+				case BODY, CHUNK_DATA -> {
+					int skipped = (int) Math.min(this.remaining, end - index);
+					index += skipped;
+					this.remaining -= skipped;
+					if (this.remaining == 0) {
+						this.state = (this.state == State.BODY) ? State.REQUEST_LINE : State.CHUNK_CR;
+					}
+				}
+				case CHUNK_CR, CHUNK_LF -> {
+					byte expected = (this.state == State.CHUNK_CR) ? CR : LF;
+					if (buffer.getByte(index++) != expected) {
+						return Refusal.badRequest("chunk not ended by CRLF");
+					}
+					this.state = (this.state == State.CHUNK_CR) ? State.CHUNK_LF : State.CHUNK_SIZE;
+				}
+				default -> {
+					byte b = buffer.getByte(index++);
+					@Nullable Refusal refusal = lineByte(b);
+					if (refusal != null) {
+						return refusal;
+					}
+				}
+			}
+		}
+		return null;
+	}
+
+	private @Nullable Refusal lineByte(byte b) {
+		if (this.afterCr) {
+			this.afterCr = false;
+			if (b != LF) {
+				return Refusal.badRequest("CR not followed by LF");
+			}
+			@Nullable Refusal refusal = lineEnded();
+			this.lineLength = 0;
+			return refusal;
+		}
+		if (b == CR) {
+			this.afterCr = true;
+			return null;
+		}
+		if (b == LF) {
+			return Refusal.badRequest("line ended by LF without CR");
+		}
+		@Nullable Refusal tooLong = tooLong();
+		if (tooLong != null) {
+			return tooLong;
+		}
+		if (this.lineLength == this.line.length) {
+			this.line = java.util.Arrays.copyOf(this.line, this.line.length * 2);
+		}
+		this.line[this.lineLength++] = b;
+		return null;
+	}
+
+	private @Nullable Refusal tooLong() {
+		return switch (this.state) {
+			case REQUEST_LINE -> (this.lineLength >= this.maxRequestLine)
+					? new Refusal(414, "URI Too Long", "request line longer than " + this.maxRequestLine + " bytes")
+					: null;
+			case HEADER_LINE,
+					TRAILER_LINE ->
+				(this.headerBytes + this.lineLength >= this.maxHeaderSize) ? new Refusal(431,
+						"Request Header Fields Too Large", "header lines longer than " + this.maxHeaderSize + " bytes")
+						: null;
+			default -> (this.lineLength >= MAX_CHUNK_LINE) ? Refusal.badRequest("chunk size line too long") : null;
+		};
+	}
+
+	private @Nullable Refusal lineEnded() {
+		return switch (this.state) {
+			case REQUEST_LINE -> requestLine();
+			case HEADER_LINE -> headerLine();
+			case CHUNK_SIZE -> chunkSize();
+			default -> trailerLine();
+		};
+	}
+
+	private @Nullable Refusal requestLine() {
+		if (this.lineLength == 0) {
+			// RFC 9112 2.2: empty lines before a request are ignored.
+			return null;
+		}
+		if (this.firstLine && this.lineLength == PREFACE.length && matches(0, PREFACE)) {
+			// HTTP/2 with prior knowledge: Netty's h2c handling reads the rest.
+			this.state = State.PASS;
+			return null;
+		}
+		this.firstLine = false;
+		int methodEnd = 0;
+		while (methodEnd < this.lineLength && TOKEN[this.line[methodEnd] & 0xFF]) {
+			methodEnd++;
+		}
+		if (methodEnd == 0 || methodEnd == this.lineLength || this.line[methodEnd] != ' ') {
+			return Refusal.badRequest("malformed request line");
+		}
+		int targetEnd = methodEnd + 1;
+		while (targetEnd < this.lineLength && this.line[targetEnd] > ' ' && this.line[targetEnd] < 0x7F) {
+			targetEnd++;
+		}
+		if (targetEnd == methodEnd + 1 || targetEnd == this.lineLength || this.line[targetEnd] != ' ') {
+			return Refusal.badRequest("malformed request target");
+		}
+		int version = targetEnd + 1;
+		if (this.lineLength - version != 8 || !matches(version, HTTP_SLASH) || !isDigit(version + 5)
+				|| this.line[version + 6] != '.' || !isDigit(version + 7)) {
+			return Refusal.badRequest("malformed HTTP version");
+		}
+		if (this.line[version + 5] != '1' || this.line[version + 7] > '1') {
+			return new Refusal(505, "HTTP Version Not Supported", "HTTP version not supported");
+		}
+		this.http10 = this.line[version + 7] == '0';
+		this.state = State.HEADER_LINE;
+		this.headerBytes = 0;
+		this.headerCount = 0;
+		this.contentLength = -1;
+		this.chunked = false;
+		this.hosts = 0;
+		this.upgrade = false;
+		return null;
+	}
+
+	private @Nullable Refusal headerLine() {
+		if (this.lineLength == 0) {
+			return headEnded();
+		}
+		this.headerBytes += this.lineLength + 2;
+		if (++this.headerCount > this.maxHeaderCount) {
+			return new Refusal(431, "Request Header Fields Too Large", "more than " + this.maxHeaderCount + " headers");
+		}
+		int colon = nameEnd();
+		if (colon < 0) {
+			return Refusal.badRequest("malformed header line");
+		}
+		int valueStart = valueStart(colon + 1);
+		if (valueStart < 0) {
+			return Refusal.badRequest("control character in a header value");
+		}
+		if (nameIs(colon, CONTENT_LENGTH)) {
+			if (this.contentLength >= 0) {
+				return Refusal.badRequest("Content-Length given twice");
+			}
+			int end = valueEnd(valueStart);
+			if (end == valueStart || end - valueStart > 18) {
+				return Refusal.badRequest("Content-Length is not a number");
+			}
+			long length = 0;
+			for (int i = valueStart; i < end; i++) {
+				if (!isDigit(i)) {
+					return Refusal.badRequest("Content-Length is not a number");
+				}
+				length = length * 10 + (this.line[i] - '0');
+			}
+			this.contentLength = length;
+		}
+		else if (nameIs(colon, TRANSFER_ENCODING)) {
+			if (this.chunked) {
+				return Refusal.badRequest("Transfer-Encoding given twice");
+			}
+			int end = valueEnd(valueStart);
+			if (end - valueStart != CHUNKED.length || !matchesIgnoringCase(valueStart, CHUNKED)) {
+				return Refusal.badRequest("Transfer-Encoding other than chunked");
+			}
+			this.chunked = true;
+		}
+		else if (nameIs(colon, HOST)) {
+			this.hosts++;
+		}
+		else if (nameIs(colon, UPGRADE)) {
+			this.upgrade = true;
+		}
+		return null;
+	}
+
+	private @Nullable Refusal headEnded() {
+		if (this.chunked && this.contentLength >= 0) {
+			return Refusal.badRequest("both Content-Length and Transfer-Encoding");
+		}
+		if (this.chunked && this.http10) {
+			return Refusal.badRequest("Transfer-Encoding in an HTTP/1.0 request");
+		}
+		if (!this.http10 && this.hosts != 1) {
+			return Refusal.badRequest((this.hosts == 0) ? "no Host header" : "Host given more than once");
+		}
+		if (this.upgrade) {
+			// Past a 101 the connection speaks another protocol; refused, it stays
+			// HTTP/1.x under Netty's own strict decoder.
+			this.state = State.PASS;
+		}
+		else if (this.chunked) {
+			this.state = State.CHUNK_SIZE;
+		}
+		else if (this.contentLength > 0) {
+			this.remaining = this.contentLength;
+			this.state = State.BODY;
+		}
+		else {
+			this.state = State.REQUEST_LINE;
+		}
+		return null;
+	}
+
+	private @Nullable Refusal chunkSize() {
+		int digits = 0;
+		long size = 0;
+		while (digits < this.lineLength && Character.digit(this.line[digits], 16) >= 0) {
+			size = (size << 4) | Character.digit(this.line[digits], 16);
+			digits++;
+		}
+		if (digits == 0 || digits > 16 || size < 0) {
+			return Refusal.badRequest("bad chunk size");
+		}
+		if (digits < this.lineLength && (this.line[digits] != ';' || valueStart(digits + 1) < 0)) {
+			return Refusal.badRequest("bad chunk size");
+		}
+		if (size == 0) {
+			this.headerBytes = 0;
+			this.state = State.TRAILER_LINE;
+		}
+		else {
+			this.remaining = size;
+			this.state = State.CHUNK_DATA;
+		}
+		return null;
+	}
+
+	private @Nullable Refusal trailerLine() {
+		if (this.lineLength == 0) {
+			this.state = State.REQUEST_LINE;
+			return null;
+		}
+		this.headerBytes += this.lineLength + 2;
+		int colon = nameEnd();
+		if (colon < 0 || valueStart(colon + 1) < 0) {
+			return Refusal.badRequest("malformed trailer line");
+		}
+		return null;
+	}
+
+	/** Where a header name, all token characters, ends in its colon; or -1. */
+	private int nameEnd() {
+		int index = 0;
+		while (index < this.lineLength && TOKEN[this.line[index] & 0xFF]) {
+			index++;
+		}
+		return (index > 0 && index < this.lineLength && this.line[index] == ':') ? index : -1;
+	}
+
+	/**
+	 * Where the field value from {@code start} begins, past spaces and tabs; -1 if it
+	 * holds a control character other than a tab.
+	 */
+	private int valueStart(int start) {
+		for (int i = start; i < this.lineLength; i++) {
+			int c = this.line[i] & 0xFF;
+			if ((c < ' ' && c != '\t') || c == 0x7F) {
+				return -1;
+			}
+		}
+		int from = start;
+		while (from < this.lineLength && (this.line[from] == ' ' || this.line[from] == '\t')) {
+			from++;
+		}
+		return from;
+	}
+
+	/** Where the field value ends, before trailing spaces and tabs. */
+	private int valueEnd(int start) {
+		int to = this.lineLength;
+		while (to > start && (this.line[to - 1] == ' ' || this.line[to - 1] == '\t')) {
+			to--;
+		}
+		return to;
+	}
+
+	private boolean nameIs(int length, byte[] lowerCaseName) {
+		return length == lowerCaseName.length && matchesIgnoringCase(0, lowerCaseName);
+	}
+
+	private boolean matchesIgnoringCase(int start, byte[] lowerCase) {
+		for (int i = 0; i < lowerCase.length; i++) {
+			int c = this.line[start + i];
+			if (c >= 'A' && c <= 'Z') {
+				c += 32;
+			}
+			if (c != lowerCase[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private boolean matches(int start, byte[] bytes) {
+		for (int i = 0; i < bytes.length; i++) {
+			if (this.line[start + i] != bytes[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private boolean isDigit(int index) {
+		return this.line[index] >= '0' && this.line[index] <= '9';
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private void refuse(ChannelHandlerContext context, Refusal refusal) {
+		this.state = State.REFUSED;
+		if (logger.isDebugEnabled()) {
+			logger.debug("refused a request from " + context.channel().remoteAddress() + ": " + refusal.reason());
+		}
+		String body = refusal.reason() + "\n";
+		String response = "HTTP/1.1 " + refusal.status() + " " + refusal.phrase() + "\r\n"
+				+ "Content-Type: text/plain;charset=UTF-8\r\n" + "Content-Length: " + body.length() + "\r\n"
+				+ "Connection: close\r\n\r\n" + body;
+		context.writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.ISO_8859_1))
+			.addListener(ChannelFutureListener.CLOSE);
+	}
+
+	/** Why a request is answered here: its status and a reason for the client. */
+	record Refusal(int status, String phrase, String reason) {
+
+		static Refusal badRequest(String reason) {
+			return new Refusal(400, "Bad Request", reason);
+		}
+
+	}
+
+}
