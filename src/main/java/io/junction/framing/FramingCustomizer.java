@@ -33,11 +33,13 @@ final class FramingCustomizer implements WebServerFactoryCustomizer<NettyReactiv
 		int maxRequestLine = (int) this.limits.getMaxRequestLine().toBytes();
 		int maxHeaderSize = (int) this.limits.getMaxHeaderSize().toBytes();
 		int maxHeaderCount = this.limits.getMaxHeaderCount();
+		long headTimeoutMillis = this.limits.getRequestHeadTimeout().toMillis();
 		factory.addServerCustomizers((server) -> server.doOnChannelInit((observer, channel, remoteAddress) -> {
 			ChannelPipeline pipeline = channel.pipeline();
 			for (String name : pipeline.names()) {
 				if (DECODERS.contains(name)) {
-					pipeline.addBefore(name, HANDLER, new StrictFraming(maxRequestLine, maxHeaderSize, maxHeaderCount));
+					pipeline.addBefore(name, HANDLER,
+							new StrictFraming(maxRequestLine, maxHeaderSize, maxHeaderCount, headTimeoutMillis));
 					return;
 				}
 			}

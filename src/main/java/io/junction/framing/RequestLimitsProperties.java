@@ -1,14 +1,16 @@
 package io.junction.framing;
 
+import java.time.Duration;
+
 import io.junction.InvalidConfigurationException;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Limits on a request's head (HAProxy's {@code tune.bufsize} and
- * {@code tune.http.maxhdr}), enforced on the traffic port before anything else reads the
- * request.
+ * Limits on a request's head (HAProxy's {@code tune.bufsize}, {@code tune.http.maxhdr}
+ * and {@code timeout http-request}), enforced on the traffic port before anything else
+ * reads the request.
  */
 @ConfigurationProperties(RequestLimitsProperties.PREFIX)
 public class RequestLimitsProperties {
@@ -28,6 +30,12 @@ public class RequestLimitsProperties {
 
 	/** Most header lines in a request's head; more get 431. */
 	private int maxHeaderCount = 100;
+
+	/**
+	 * Longest time from a request head's first bytes to its end; a slower one gets 408
+	 * and a closed connection.
+	 */
+	private Duration requestHeadTimeout = Duration.ofSeconds(10);
 
 	public DataSize getMaxRequestLine() {
 		return this.maxRequestLine;
@@ -55,6 +63,18 @@ public class RequestLimitsProperties {
 					maxHeaderCount + " must be between 1 and 10000");
 		}
 		this.maxHeaderCount = maxHeaderCount;
+	}
+
+	public Duration getRequestHeadTimeout() {
+		return this.requestHeadTimeout;
+	}
+
+	public void setRequestHeadTimeout(Duration requestHeadTimeout) {
+		if (requestHeadTimeout.toMillis() < 1 || requestHeadTimeout.compareTo(Duration.ofHours(1)) > 0) {
+			throw new InvalidConfigurationException(PREFIX + ".request-head-timeout",
+					requestHeadTimeout + " must be between 1ms and 1h");
+		}
+		this.requestHeadTimeout = requestHeadTimeout;
 	}
 
 	private static DataSize atLeast(String key, DataSize size, long minimum) {

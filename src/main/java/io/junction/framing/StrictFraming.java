@@ -1,6 +1,7 @@
 package io.junction.framing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * than one {@code chunked}, or with Content-Length, or in HTTP/1.0, none or several Host
  * headers in HTTP/1.1, and chunk sizes that are not 1 to 16 hex digits or chunks not
  * ended by CRLF. 414 for a request line over the limit, 431 for header lines over the
- * limit in bytes or count.
+ * limit in bytes or count, 408 for a head not all received within the head timeout
+ * (slowloris).
  *
  * <p>
  * The head checked, the body is followed to find the next request: as many bytes as
@@ -44,6 +47,10 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 
 	// Longest chunk-size line, extensions included: nobody needs more.
 	private static final int MAX_CHUNK_LINE = 1024;
+
+	// RFC 9112 2.2 asks servers to ignore at least one empty line before a request; a
+	// stream of them is a way to hold a connection without ever sending a head.
+	private static final int MAX_EMPTY_LINES = 4;
 
 	private static final byte[] PREFACE = ascii("PRI * HTTP/2.0");
 
@@ -86,6 +93,8 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 
 	private final int maxHeaderCount;
 
+	private final long headTimeoutMillis;
+
 	private State state = State.REQUEST_LINE;
 
 	private byte[] line = new byte[256];
@@ -111,13 +120,21 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 
 	private boolean firstLine = true;
 
+	private int emptyLines;
+
+	// Set when a head ends, so that the head timer is per request, not per read.
+	private boolean headCompleted;
+
+	private @Nullable ScheduledFuture<?> headTimer;
+
 	// Bytes of body, or of chunk data, still to come.
 	private long remaining;
 
-	StrictFraming(int maxRequestLine, int maxHeaderSize, int maxHeaderCount) {
+	StrictFraming(int maxRequestLine, int maxHeaderSize, int maxHeaderCount, long headTimeoutMillis) {
 		this.maxRequestLine = maxRequestLine;
 		this.maxHeaderSize = maxHeaderSize;
 		this.maxHeaderCount = maxHeaderCount;
+		this.headTimeoutMillis = headTimeoutMillis;
 	}
 
 	@Override
@@ -136,9 +153,54 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 			refuse(context, refusal);
 			return;
 		}
+		timeHead(context);
 		context.fireChannelRead(buffer);
 		if (this.state == State.PASS) {
 			context.pipeline().remove(this);
+		}
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext context) {
+		cancelHeadTimer();
+		context.fireChannelInactive();
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext context) {
+		cancelHeadTimer();
+	}
+
+	/**
+	 * Starts the head timer when a read ends inside a request's head, and stops it once
+	 * that head has ended: a client has the head timeout to send a whole head, however
+	 * slowly its bytes come.
+	 */
+	private void timeHead(ChannelHandlerContext context) {
+		if (this.headCompleted) {
+			this.headCompleted = false;
+			cancelHeadTimer();
+		}
+		if (this.headTimer == null && inHead()) {
+			this.headTimer = context.executor().schedule(() -> {
+				this.headTimer = null;
+				if (this.state != State.REFUSED && context.channel().isActive()) {
+					refuse(context, new Refusal(408, "Request Timeout",
+							"request head not received within " + this.headTimeoutMillis + " ms"));
+				}
+			}, this.headTimeoutMillis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private boolean inHead() {
+		return this.state == State.HEADER_LINE
+				|| (this.state == State.REQUEST_LINE && (this.lineLength > 0 || this.afterCr || this.emptyLines > 0));
+	}
+
+	private void cancelHeadTimer() {
+		if (this.headTimer != null) {
+			this.headTimer.cancel(false);
+			this.headTimer = null;
 		}
 	}
 
@@ -231,9 +293,10 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 
 	private @Nullable Refusal requestLine() {
 		if (this.lineLength == 0) {
-			// RFC 9112 2.2: empty lines before a request are ignored.
-			return null;
+			// RFC 9112 2.2: empty lines before a request are ignored, a few of them.
+			return (++this.emptyLines > MAX_EMPTY_LINES) ? Refusal.badRequest("empty lines before a request") : null;
 		}
+		this.emptyLines = 0;
 		if (this.firstLine && this.lineLength == PREFACE.length && matches(0, PREFACE)) {
 			// HTTP/2 with prior knowledge: Netty's h2c handling reads the rest.
 			this.state = State.PASS;
@@ -326,6 +389,7 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 	}
 
 	private @Nullable Refusal headEnded() {
+		this.headCompleted = true;
 		if (this.chunked && this.contentLength >= 0) {
 			return Refusal.badRequest("both Content-Length and Transfer-Encoding");
 		}
@@ -462,6 +526,7 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 
 	private void refuse(ChannelHandlerContext context, Refusal refusal) {
 		this.state = State.REFUSED;
+		cancelHeadTimer();
 		if (logger.isDebugEnabled()) {
 			logger.debug("refused a request from " + context.channel().remoteAddress() + ": " + refusal.reason());
 		}
