@@ -129,12 +129,16 @@ checked is always what the pods load.
 {{- end -}}
 
 {{/*
-junction.args: Junction's arguments after its configuration file: the drain delay, then
-extraArgs. The pods and the configuration check both take them from here, so the check sees
+junction.args: Junction's arguments after its configuration file: the drain delay, the
+Redis of the rate limits when there is one, then extraArgs. The pods and the configuration check both take them from here, so the check sees
 the configuration a pod would start with. A YAML list, to be indented by the caller.
 */}}
 {{- define "junction.args" -}}
 - {{ printf "--junction.shutdown.drain-delay=%s" (toString .Values.drainDelay) | quote }}
+{{- with (include "junction.redisHost" .) }}
+- {{ printf "--spring.data.redis.host=%s" . | quote }}
+- {{ printf "--spring.data.redis.port=%d" (int $.Values.redis.port) | quote }}
+{{- end }}
 {{- range .Values.extraArgs }}
 - {{ . | quote }}
 {{- end }}
@@ -161,4 +165,26 @@ app.kubernetes.io/component: config-check
 app.kubernetes.io/version: {{ include "junction.tag" . | quote }}
 app.kubernetes.io/part-of: junction
 app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/*
+junction.redisName: the Redis the chart deploys (redis.deploy), its Deployment and Service.
+*/}}
+{{- define "junction.redisName" -}}
+{{- printf "%s-redis" (include "junction.fullname" . | trunc 57 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/*
+junction.redisHost: where Junction finds Redis for the RateLimit filter: the Redis the chart
+deploys, or redis.host; empty when neither. Both at once is refused.
+*/}}
+{{- define "junction.redisHost" -}}
+{{- if and .Values.redis.deploy .Values.redis.host -}}
+{{- fail "redis.deploy and redis.host are both set: deploy a Redis or point at one, not both" -}}
+{{- end -}}
+{{- if .Values.redis.deploy -}}
+{{- include "junction.redisName" . -}}
+{{- else -}}
+{{- .Values.redis.host -}}
+{{- end -}}
 {{- end -}}

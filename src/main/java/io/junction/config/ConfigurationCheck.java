@@ -15,6 +15,7 @@ import io.junction.discovery.DiscoveryProperties;
 import io.junction.edge.HttpRedirectProperties;
 import io.junction.edge.ProxyProtocolProperties;
 import io.junction.framing.RequestLimitsProperties;
+import io.junction.ratelimit.RateLimitProperties;
 import io.junction.admin.AdminProperties;
 import io.junction.lifecycle.ShutdownProperties;
 import io.junction.pools.PoolRegistry;
@@ -72,6 +73,7 @@ public final class ConfigurationCheck {
 		properties.put(HttpRedirectProperties.class, HttpRedirectProperties.PREFIX);
 		properties.put(ProxyProtocolProperties.class, ProxyProtocolProperties.PREFIX);
 		properties.put(RequestLimitsProperties.class, RequestLimitsProperties.PREFIX);
+		properties.put(RateLimitProperties.class, RateLimitProperties.PREFIX);
 		return properties;
 	}
 

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * together
  * @param tryTimeout maximum time one try waits for a response's headers, or null for no
  * bound but the response timeout
+ * @param maxRequestBody the largest request body in bytes, or null for any size
  * @param onDown what happens to requests in flight to a server marked DOWN or ejected
  * @param connectionPool how connections to the servers are kept
  * @param tls how the pool's https servers are verified
@@ -30,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
-		@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool, TlsSettings tls,
-		ServerProtocol protocol, @Nullable DiscoverySettings discovery, Rotation rotation) {
+		@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
+		ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol,
+		@Nullable DiscoverySettings discovery, Rotation rotation) {
 
 	public Pool {
 		servers = List.copyOf(servers);
@@ -40,10 +42,12 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 	/** A pool whose servers are all READY with their configured weights. */
 	public Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
-			@Nullable Duration tryTimeout, OnDown onDown, ConnectionPoolSettings connectionPool, TlsSettings tls,
-			ServerProtocol protocol, @Nullable DiscoverySettings discovery) {
-		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout, onDown,
-				connectionPool, tls, protocol, discovery, new Rotation(servers, healthCheck.enabled()));
+			@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
+			ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol,
+			@Nullable DiscoverySettings discovery) {
+		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout,
+				maxRequestBody, onDown, connectionPool, tls, protocol, discovery,
+				new Rotation(servers, healthCheck.enabled()));
 	}
 
 	/** The server of that name, or {@code null} when the pool has none. */

@@ -26,6 +26,8 @@ import io.junction.ConfigurationProblem;
 import io.junction.InvalidConfigurationException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.unit.DataSize;
+
 /**
  * Builds a {@link BackendPools} snapshot from {@link PoolsProperties}: where pool
  * configuration is checked, so that any bad value is refused with a message that names
@@ -136,7 +138,8 @@ final class PoolsBuilder {
 		return new Pool(name, List.of(built), healthCheck, passiveCheck(key + ".passive-check", pool.getPassiveCheck()),
 				retry(key, pool), millis(key + ".connect-timeout", pool.getConnectTimeout()),
 				positive(key + ".response-timeout", pool.getResponseTimeout()),
-				optionalPositive(key + ".try-timeout", pool.getTryTimeout()), pool.getOnDown(),
+				optionalPositive(key + ".try-timeout", pool.getTryTimeout()),
+				maxRequestBody(key + ".max-request-body", pool.getMaxRequestBody()), pool.getOnDown(),
 				connectionPool(key + ".connection-pool", pool.getConnectionPool()), tls(key + ".tls", pool.getTls()),
 				protocol(key + ".protocol", pool.getProtocol(), built, discovery), discovery);
 	}
@@ -320,6 +323,16 @@ final class PoolsBuilder {
 
 	private static @Nullable Duration optionalPositive(String key, @Nullable Duration value) {
 		return (value != null) ? millis(key, value) : null;
+	}
+
+	private static @Nullable Long maxRequestBody(String key, @Nullable DataSize size) {
+		if (size == null) {
+			return null;
+		}
+		if (size.toBytes() < 1) {
+			throw new InvalidConfigurationException(key, size + " must be at least 1B; leave it out for any size");
+		}
+		return size.toBytes();
 	}
 
 	private static ConnectionPoolSettings connectionPool(String key, PoolsProperties.ConnectionPool pool) {

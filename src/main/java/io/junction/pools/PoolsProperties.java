@@ -101,6 +101,14 @@ public class PoolsProperties {
 		private @Nullable Duration tryTimeout;
 
 		/**
+		 * Largest request body the pool's routes take (HAProxy {@code http-request deny
+		 * deny_status 413 if { req.body_size gt N }}); a larger one gets 413 and reaches
+		 * no server. Default none: any size. A route's metadata max-request-body
+		 * overrides it.
+		 */
+		private @Nullable DataSize maxRequestBody;
+
+		/**
 		 * What happens to the requests in flight to a server when its checks mark it DOWN
 		 * or eject it: cancel (retried elsewhere where retry-on allows, else 502) or wait
 		 * (HAProxy {@code on-marked-down shutdown-sessions}). Default cancel.
@@ -206,6 +214,14 @@ public class PoolsProperties {
 
 		public void setTryTimeout(@Nullable Duration tryTimeout) {
 			this.tryTimeout = tryTimeout;
+		}
+
+		public @Nullable DataSize getMaxRequestBody() {
+			return this.maxRequestBody;
+		}
+
+		public void setMaxRequestBody(@Nullable DataSize maxRequestBody) {
+			this.maxRequestBody = maxRequestBody;
 		}
 
 		public OnDown getOnDown() {

@@ -1,6 +1,8 @@
 package io.junction.proxy;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
@@ -54,6 +56,37 @@ public final class ClientAddress {
 		InetSocketAddress proxied = channel.attr(PROXIED).get();
 		Channel parent = channel.parent();
 		return (proxied == null && parent != null) ? parent.attr(PROXIED).get() : proxied;
+	}
+
+	/**
+	 * The IP address of the client behind any trusted proxies: when whoever sent
+	 * {@code request} is a trusted proxy (an ELB), the nearest address of its
+	 * X-Forwarded-For that is not itself trusted; else the sender's. What a client is
+	 * limited by, so that everyone behind one load balancer is not one client.
+	 */
+	public static @Nullable String originalIp(ServerHttpRequest request, Pattern trustedProxies) {
+		String ip = ip(request);
+		if (ip == null || !trustedProxies.matcher(ip).matches()) {
+			return ip;
+		}
+		List<String> forwardedFor = request.getHeaders().get("X-Forwarded-For");
+		if (forwardedFor == null) {
+			return ip;
+		}
+		for (int i = forwardedFor.size() - 1; i >= 0; i--) {
+			String[] hops = forwardedFor.get(i).split(",");
+			for (int j = hops.length - 1; j >= 0; j--) {
+				String hop = hops[j].trim();
+				if (hop.isEmpty()) {
+					continue;
+				}
+				ip = hop;
+				if (!trustedProxies.matcher(hop).matches()) {
+					return hop;
+				}
+			}
+		}
+		return ip;
 	}
 
 	/**

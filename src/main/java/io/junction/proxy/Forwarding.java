@@ -313,7 +313,10 @@ public final class Forwarding {
 	private Mono<Attempt> afterFailure(Attempt attempt, Throwable error) {
 		UpstreamFailure failure = UpstreamFailure.of(error);
 		if (failure == null) {
-			// Not the server's doing: Junction's own bug, which the error handler logs.
+			// Not the server's doing: a request body over its limit
+			// (RequestBodyLimit.TooLarge), or Junction's own bug, which the error
+			// handler logs.
+			attempt.end();
 			return Mono.error(error);
 		}
 		PoolServer server = attempt.server();

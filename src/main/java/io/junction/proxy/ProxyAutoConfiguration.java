@@ -25,6 +25,11 @@ public class ProxyAutoConfiguration {
 	}
 
 	@Bean
+	RequestBodyLimit requestBodyLimit(Upstreams upstreams) {
+		return new RequestBodyLimit(upstreams);
+	}
+
+	@Bean
 	WebSocketSessions webSocketSessions() {
 		return new WebSocketSessions();
 	}

@@ -13,6 +13,8 @@ import java.util.regex.PatternSyntaxException;
 
 import io.junction.ConfigurationProblem;
 import io.junction.NearestName;
+import io.junction.proxy.RequestBodyLimit;
+import io.junction.ratelimit.RateLimitGatewayFilterFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -49,6 +51,8 @@ public final class RouteChecks {
 	private static final String PATH_REGEX = "PathRegex";
 
 	private static final String REWRITE_PATH = "RewritePath";
+
+	private static final String RATE_LIMIT = "RateLimit";
 
 	private RouteChecks() {
 	}
@@ -115,6 +119,11 @@ public final class RouteChecks {
 						"route id '" + route.getId() + "' is used twice (also routes[" + previous + "])"));
 			}
 			uri(key, route, pools, problems);
+			String bodyLimit = RequestBodyLimit.problemOf(route.getMetadata());
+			if (bodyLimit != null) {
+				problems.add(new ConfigurationProblem(key + ".metadata." + RequestBodyLimit.METADATA_KEY,
+						"route '" + route.getId() + "': " + bodyLimit));
+			}
 			List<PredicateDefinition> predicates = route.getPredicates();
 			if (predicates.isEmpty()) {
 				// Gateway's own validation would refuse it too, without saying which
@@ -139,6 +148,12 @@ public final class RouteChecks {
 						vocabulary.filterArguments(filter.getName()), problems)
 						&& REWRITE_PATH.equals(filter.getName())) {
 					rewritePath(filterKey, route.getId(), filter.getArgs(), problems);
+				}
+				else if (RATE_LIMIT.equals(filter.getName())) {
+					RateLimitGatewayFilterFactory.problems(filter.getArgs())
+						.forEach((argument, problem) -> problems
+							.add(new ConfigurationProblem(filterKey + ".args." + argument,
+									"route '" + route.getId() + "': RateLimit " + problem)));
 				}
 			}
 		}

@@ -398,6 +398,42 @@ class HelmChartTests {
 	}
 
 	@Test
+	void noRedisByDefaultSoRateLimitsFailOpen() {
+		Manifests manifests = render(UnaryOperator.identity());
+		assertThat(manifests.kind("Deployment")).hasSize(1);
+		assertThat(list(container(manifests).get("args"))).noneMatch((arg) -> arg.toString().contains("redis"));
+	}
+
+	@Test
+	void redisDeployRendersARedisThatJunctionPodsUseAndNoJunctionSelectorPicks() {
+		Manifests manifests = render((helm) -> helm.set("redis.deploy", "true"));
+		Map<String, Object> redis = manifests.named("Deployment", "junction-redis");
+		Map<String, Object> service = manifests.named("Service", "junction-redis");
+		Map<String, Object> redisLabels = map(get(redis, "spec", "template", "metadata", "labels"));
+		assertThat(map(get(service, "spec", "selector")).entrySet()).isSubsetOf(redisLabels.entrySet());
+		Map<String, Object> junction = manifests.named("Deployment", "junction");
+		Map<String, Object> junctionSelector = map(get(junction, "spec", "selector", "matchLabels"));
+		assertThat(redisLabels.entrySet().containsAll(junctionSelector.entrySet()))
+			.as("the Redis pod is no Junction pod")
+			.isFalse();
+		List<Map<String, Object>> containers = maps(get(junction, "spec", "template", "spec", "containers"));
+		assertThat(list(containers.get(0).get("args"))).contains("--spring.data.redis.host=junction-redis",
+				"--spring.data.redis.port=6379");
+	}
+
+	@Test
+	void redisHostPointsJunctionAtARedisOfItsOwn() {
+		Manifests manifests = render(
+				(helm) -> helm.set("redis.host", "cache.example.internal").set("redis.port", "6380"));
+		assertThat(manifests.kind("Deployment")).hasSize(1);
+		assertThat(list(container(manifests).get("args"))).contains("--spring.data.redis.host=cache.example.internal",
+				"--spring.data.redis.port=6380");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> render((helm) -> helm.set("redis.deploy", "true").set("redis.host", "cache")))
+			.withMessageContaining("redis.deploy and redis.host are both set");
+	}
+
+	@Test
 	void configCheckCanBeTurnedOff() {
 		Manifests hooks = renderWithHooks((helm) -> helm.set("configCheck.enabled", "false"));
 		assertThat(hooks.kind("Job")).isEmpty();
