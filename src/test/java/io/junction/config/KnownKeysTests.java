@@ -35,11 +35,11 @@ class KnownKeysTests {
 
 	@Test
 	void poolKeyJunctionDoesNotHaveListsWhatAPoolTakes() {
-		assertThat(unknown("junction.backends.foo.balance")).containsExactly(new ConfigurationProblem(
-				"junction.backends.foo.balance",
+		assertThat(unknown("junction.backends.foo.option")).containsExactly(new ConfigurationProblem(
+				"junction.backends.foo.option",
 				"unknown key; junction.backends.foo takes: connect-timeout, connection-pool, discovery, health-check, "
-						+ "on-down, passive-check, protocol, response-timeout, retries, retry-buffer, retry-on, servers, tls, "
-						+ "try-timeout"));
+						+ "max-request-body, on-down, passive-check, protocol, response-timeout, retries, retry-buffer, "
+						+ "retry-on, servers, tls, try-timeout"));
 	}
 
 	@Test
@@ -130,10 +130,9 @@ class KnownKeysTests {
 
 	@Test
 	void problemsComeInTheOrderOfTheFirstNameThatCausedEach() {
-		assertThat(
-				unknown("junction.backends.foo.balance", "junction.proxy-protocol", "junction.backends.foo.balance.x"))
+		assertThat(unknown("junction.backends.foo.option", "junction.proxy-protocol", "junction.backends.foo.option.x"))
 			.extracting(ConfigurationProblem::key)
-			.containsExactly("junction.backends.foo.balance", "junction.proxy-protocol");
+			.containsExactly("junction.backends.foo.option", "junction.proxy-protocol");
 	}
 
 	@Test
