@@ -312,6 +312,15 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 		}
 		int targetEnd = methodEnd + 1;
 		while (targetEnd < this.lineLength && this.line[targetEnd] > ' ' && this.line[targetEnd] < 0x7F) {
+			// Neither is allowed in a URI (RFC 3986), and servers differ on what they
+			// mean;
+			// the rest of the path policy is routing.SafePaths'.
+			if (this.line[targetEnd] == '\\') {
+				return Refusal.badRequest("a backslash in the request target");
+			}
+			if (this.line[targetEnd] == '%' && !(isHex(targetEnd + 1) && isHex(targetEnd + 2))) {
+				return Refusal.badRequest("a malformed percent-encoding in the request target");
+			}
 			targetEnd++;
 		}
 		if (targetEnd == methodEnd + 1 || targetEnd == this.lineLength || this.line[targetEnd] != ' ') {
@@ -518,6 +527,10 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 
 	private boolean isDigit(int index) {
 		return this.line[index] >= '0' && this.line[index] <= '9';
+	}
+
+	private boolean isHex(int index) {
+		return index < this.lineLength && Character.digit(this.line[index], 16) >= 0;
 	}
 
 	private static byte[] ascii(String text) {

@@ -4,16 +4,13 @@ import java.net.URI;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.http.server.RequestPath;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -22,7 +19,8 @@ import org.springframework.web.server.ServerWebExchange;
  * ({@code filter.rewrite-path.enabled: false}). The path is rewritten as Gateway does, on
  * the raw (still percent-encoded) path, but the request is not rebuilt: Gateway's rebuild
  * copied every request header into a new map on each request, where Junction only needs
- * another path in front of the same request.
+ * another path in front of the same request. The rewritten path is held to
+ * {@link SafePaths}, like the path the client sent.
  */
 public class RewritePathGatewayFilterFactory
 		extends AbstractGatewayFilterFactory<RewritePathGatewayFilterFactory.Config> {
@@ -49,9 +47,12 @@ public class RewritePathGatewayFilterFactory
 				URI original = request.getURI();
 				ServerWebExchangeUtils.addOriginalRequestUrl(exchange, original);
 				String path = pattern.matcher(original.getRawPath()).replaceAll(replacement);
-				URI rewritten = withRawPath(original, path);
-				exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, rewritten);
-				return chain.filter(exchange.mutate().request(new RewrittenRequest(request, rewritten)).build());
+				// What a rewrite makes is held to the same policy as what clients send:
+				// it must not make a dot segment, or an encoded slash of a captured
+				// group.
+				RequestAtPath rewritten = new RequestAtPath(request, SafePaths.checked(path));
+				exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, rewritten.getURI());
+				return chain.filter(exchange.mutate().request(rewritten).build());
 			}
 
 			@Override
@@ -60,51 +61,6 @@ public class RewritePathGatewayFilterFactory
 			}
 
 		};
-	}
-
-	/** {@code uri} with another raw path; scheme, authority and raw query are kept. */
-	static URI withRawPath(URI uri, String rawPath) {
-		StringBuilder text = new StringBuilder();
-		if (uri.getScheme() != null) {
-			text.append(uri.getScheme()).append(':');
-		}
-		if (uri.getRawAuthority() != null) {
-			text.append("//").append(uri.getRawAuthority());
-		}
-		text.append(rawPath);
-		if (uri.getRawQuery() != null) {
-			text.append('?').append(uri.getRawQuery());
-		}
-		return URI.create(text.toString());
-	}
-
-	/** The same request, headers and body untouched, at another path. */
-	private static final class RewrittenRequest extends ServerHttpRequestDecorator {
-
-		private final URI uri;
-
-		private @Nullable RequestPath path;
-
-		RewrittenRequest(ServerHttpRequest request, URI uri) {
-			super(request);
-			this.uri = uri;
-		}
-
-		@Override
-		public URI getURI() {
-			return this.uri;
-		}
-
-		@Override
-		public RequestPath getPath() {
-			RequestPath path = this.path;
-			if (path == null) {
-				path = RequestPath.parse(this.uri, getDelegate().getPath().contextPath().value());
-				this.path = path;
-			}
-			return path;
-		}
-
 	}
 
 	/** The regular expression matched against the raw path, and what replaces it. */

@@ -45,6 +45,12 @@ public class RoutingAutoConfiguration {
 		return new RewritePathGatewayFilterFactory();
 	}
 
+	// One policy for paths (README, "Paths"), before any route is looked up.
+	@Bean
+	SafePathFilter safePathFilter() {
+		return new SafePathFilter();
+	}
+
 	// Replaces Gateway's linear route lookup (it backs off when a mapping exists). It
 	// also counts the requests no route matches: WebFlux's own per-request Observation,
 	// the only other count of them, is off (application.yml) for what it cost.
