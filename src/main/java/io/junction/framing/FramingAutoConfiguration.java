@@ -1,5 +1,7 @@
 package io.junction.framing;
 
+import io.junction.observability.RefusedRequests;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -10,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 public class FramingAutoConfiguration {
 
 	@Bean
-	FramingCustomizer framingCustomizer(RequestLimitsProperties limits) {
-		return new FramingCustomizer(limits);
+	FramingCustomizer framingCustomizer(RequestLimitsProperties limits, RefusedRequests refusals) {
+		return new FramingCustomizer(limits, refusals);
 	}
 
 }

@@ -2,6 +2,7 @@ package io.junction.framing;
 
 import java.util.List;
 
+import io.junction.observability.RefusedRequests;
 import io.netty.channel.ChannelPipeline;
 import reactor.netty.NettyPipeline;
 
@@ -24,8 +25,11 @@ final class FramingCustomizer implements WebServerFactoryCustomizer<NettyReactiv
 
 	private final RequestLimitsProperties limits;
 
-	FramingCustomizer(RequestLimitsProperties limits) {
+	private final RefusedRequests refusals;
+
+	FramingCustomizer(RequestLimitsProperties limits, RefusedRequests refusals) {
 		this.limits = limits;
+		this.refusals = refusals;
 	}
 
 	@Override
@@ -38,8 +42,8 @@ final class FramingCustomizer implements WebServerFactoryCustomizer<NettyReactiv
 			ChannelPipeline pipeline = channel.pipeline();
 			for (String name : pipeline.names()) {
 				if (DECODERS.contains(name)) {
-					pipeline.addBefore(name, HANDLER,
-							new StrictFraming(maxRequestLine, maxHeaderSize, maxHeaderCount, headTimeoutMillis));
+					pipeline.addBefore(name, HANDLER, new StrictFraming(maxRequestLine, maxHeaderSize, maxHeaderCount,
+							headTimeoutMillis, this.refusals));
 					return;
 				}
 			}

@@ -3,6 +3,8 @@ package io.junction.framing;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import io.junction.observability.RefusedRequests;
+import io.junction.proxy.ClientAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -10,8 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,8 +38,6 @@ import org.jspecify.annotations.Nullable;
  * (Upgrade, or HTTP/2's preface) is no longer HTTP/1.x to read once its request passed.
  */
 final class StrictFraming extends ChannelInboundHandlerAdapter {
-
-	private static final Log logger = LogFactory.getLog(StrictFraming.class);
 
 	private static final byte CR = '\r';
 
@@ -95,6 +93,8 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 
 	private final long headTimeoutMillis;
 
+	private final RefusedRequests refusals;
+
 	private State state = State.REQUEST_LINE;
 
 	private byte[] line = new byte[256];
@@ -130,7 +130,9 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 	// Bytes of body, or of chunk data, still to come.
 	private long remaining;
 
-	StrictFraming(int maxRequestLine, int maxHeaderSize, int maxHeaderCount, long headTimeoutMillis) {
+	StrictFraming(int maxRequestLine, int maxHeaderSize, int maxHeaderCount, long headTimeoutMillis,
+			RefusedRequests refusals) {
+		this.refusals = refusals;
 		this.maxRequestLine = maxRequestLine;
 		this.maxHeaderSize = maxHeaderSize;
 		this.maxHeaderCount = maxHeaderCount;
@@ -540,9 +542,7 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 	private void refuse(ChannelHandlerContext context, Refusal refusal) {
 		this.state = State.REFUSED;
 		cancelHeadTimer();
-		if (logger.isDebugEnabled()) {
-			logger.debug("refused a request from " + context.channel().remoteAddress() + ": " + refusal.reason());
-		}
+		this.refusals.refused(refusal.status(), refusal.reason(), ClientAddress.of(context.channel()));
 		String body = refusal.reason() + "\n";
 		String response = "HTTP/1.1 " + refusal.status() + " " + refusal.phrase() + "\r\n"
 				+ "Content-Type: text/plain;charset=UTF-8\r\n" + "Content-Length: " + body.length() + "\r\n"

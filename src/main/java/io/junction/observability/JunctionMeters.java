@@ -103,6 +103,13 @@ public enum JunctionMeters {
 			"Requests on the traffic port that no route matched (answered 404)"),
 
 	/**
+	 * {@code junction_refused_requests_total}: requests answered before any route for bad
+	 * input (framing, head limits, head timeout, path policy), by {@code status}.
+	 */
+	REFUSED_REQUESTS("junction.refused.requests",
+			"Requests answered before any route for bad input: framing, head limits, head timeout, path policy"),
+
+	/**
 	 * {@code junction_config_reloads_total}: reloads of the configuration files by
 	 * {@code result}, {@code applied} or {@code rejected}.
 	 */

@@ -17,7 +17,7 @@ import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 
-/** Junction's meters: per pool and server, and per route. */
+/** Junction's meters: per pool and server, per route, and of refused requests. */
 @AutoConfiguration(
 		after = { PoolsAutoConfiguration.class, ConfigAutoConfiguration.class, DiscoveryAutoConfiguration.class })
 public class ObservabilityAutoConfiguration {
@@ -37,6 +37,11 @@ public class ObservabilityAutoConfiguration {
 	ApplicationListener<RefreshRoutesResultEvent> routeMetersOnReload(RouteMetricsFilter filter,
 			GatewayProperties gateway) {
 		return (event) -> filter.configured(gateway.getRoutes().stream().map(RouteDefinition::getId).toList());
+	}
+
+	@Bean
+	RefusedRequests refusedRequests(MeterRegistry registry) {
+		return RefusedRequests.counted(registry);
 	}
 
 	@Bean

@@ -41,6 +41,18 @@ public final class ClientAddress {
 		return request.getRemoteAddress();
 	}
 
+	/**
+	 * The address of whoever opened {@code channel}, or sent the PROXY protocol header on
+	 * it; null if it is not known.
+	 */
+	public static @Nullable InetSocketAddress of(Channel channel) {
+		InetSocketAddress proxied = proxied(channel);
+		if (proxied != null) {
+			return proxied;
+		}
+		return (channel.remoteAddress() instanceof InetSocketAddress peer) ? peer : null;
+	}
+
 	/** Reactor Netty's request under {@code request}, or null when there is none. */
 	static @Nullable Object nativeRequest(ServerHttpRequest request) {
 		try {

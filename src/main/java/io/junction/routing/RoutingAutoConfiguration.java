@@ -3,6 +3,7 @@ package io.junction.routing;
 import java.util.List;
 
 import io.junction.observability.JunctionMeters;
+import io.junction.observability.RefusedRequests;
 import io.junction.proxy.ProxyHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,8 +48,8 @@ public class RoutingAutoConfiguration {
 
 	// One policy for paths (README, "Paths"), before any route is looked up.
 	@Bean
-	SafePathFilter safePathFilter() {
-		return new SafePathFilter();
+	SafePathFilter safePathFilter(RefusedRequests refusals) {
+		return new SafePathFilter(refusals);
 	}
 
 	// Replaces Gateway's linear route lookup (it backs off when a mapping exists). It

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.junction.RunningJunction;
+import io.junction.Scrape;
 import io.junction.Startup;
 import io.junction.TestAppServer;
 import org.junit.jupiter.api.AfterAll;
@@ -143,6 +144,20 @@ class HostileRequestTests {
 		assertThat(app.receivedSoFar()).extracting(TestAppServer.Received::uri)
 			.as("a body that looks like a request is a body")
 			.containsExactly("/api/one", "/api/two");
+	}
+
+	@Test
+	void refusalsAreCountedByStatus() throws IOException {
+		Scrape before = Scrape.of(junction);
+		send("POST /api/smuggle HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello");
+		send("GET /api/" + "a".repeat(9 * 1024) + " HTTP/1.1\r\nHost: a\r\n\r\n");
+		Scrape after = Scrape.of(junction);
+		for (String status : List.of("400", "414")) {
+			assertThat(after.value("junction_refused_requests_total", "status", status))
+				.isEqualTo(before.value("junction_refused_requests_total", "status", status) + 1);
+		}
+		assertThat(after.value("junction_refused_requests_total", "status", "431"))
+			.isEqualTo(before.value("junction_refused_requests_total", "status", "431"));
 	}
 
 	@Test

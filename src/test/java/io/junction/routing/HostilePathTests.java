@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.junction.RunningJunction;
+import io.junction.Scrape;
 import io.junction.Startup;
 import io.junction.TestAppServer;
 import org.junit.jupiter.api.AfterAll;
@@ -94,11 +95,13 @@ class HostilePathTests {
 	}
 
 	@Test
-	void aRefusalSaysWhatIsWrongWithThePath() throws IOException {
+	void aRefusalSaysWhatIsWrongWithThePathAndIsCounted() throws IOException {
+		double before = Scrape.of(junction).value("junction_refused_requests_total", "status", "400");
 		assertThat(send("/services/foo/v1/../../admin/users"))
 			.endsWith("400 Bad Request: a dot segment (. or ..) in the path\n");
 		assertThat(send("/services/foo/v1/%2e%2e%2fadmin"))
 			.endsWith("400 Bad Request: an encoded slash (%2F) in the path\n");
+		assertThat(Scrape.of(junction).value("junction_refused_requests_total", "status", "400")).isEqualTo(before + 2);
 	}
 
 	@Test
