@@ -10,9 +10,15 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.NettyPipeline;
 
 /**
  * Reads every HTTP/1.x request of a connection once, strictly, before Netty's decoder
@@ -49,6 +55,8 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 	// RFC 9112 2.2 asks servers to ignore at least one empty line before a request; a
 	// stream of them is a way to hold a connection without ever sending a head.
 	private static final int MAX_EMPTY_LINES = 4;
+
+	private static final String RESPONSE_ENDS = "junction.responseEnds";
 
 	private static final byte[] PREFACE = ascii("PRI * HTTP/2.0");
 
@@ -130,6 +138,22 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 	// Bytes of body, or of chunk data, still to come.
 	private long remaining;
 
+	// Where in the buffer being scanned the latest request began.
+	private int requestStart;
+
+	// Heads passed on to the decoder, and responses written: the requests not yet
+	// answered are the difference.
+	private int requestsPassed;
+
+	private int responsesEnded;
+
+	private @Nullable ResponseEnds responseEnds;
+
+	// A refusal waiting for the answers to the requests before it.
+	private @Nullable Refusal pendingRefusal;
+
+	private int refusalAfter;
+
 	StrictFraming(int maxRequestLine, int maxHeaderSize, int maxHeaderCount, long headTimeoutMillis,
 			RefusedRequests refusals) {
 		this.refusals = refusals;
@@ -149,10 +173,18 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 			context.fireChannelRead(message);
 			return;
 		}
+		watchResponses(context);
 		@Nullable Refusal refusal = scan(buffer);
 		if (refusal != null) {
+			// The requests before the refused one are served, and answered first; the
+			// refused one itself is in flight when its body is what is wrong.
+			boolean inBody = this.state != State.REQUEST_LINE && this.state != State.HEADER_LINE;
+			if (!inBody && this.requestStart > buffer.readerIndex()) {
+				context.fireChannelRead(
+						buffer.retainedSlice(buffer.readerIndex(), this.requestStart - buffer.readerIndex()));
+			}
 			buffer.release();
-			refuse(context, refusal);
+			refuseAfter(context, refusal, inBody ? this.requestsPassed - 1 : this.requestsPassed);
 			return;
 		}
 		timeHead(context);
@@ -171,6 +203,35 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 	@Override
 	public void handlerRemoved(ChannelHandlerContext context) {
 		cancelHeadTimer();
+		if (this.responseEnds != null && context.pipeline().context(this.responseEnds) != null) {
+			context.pipeline().remove(this.responseEnds);
+		}
+	}
+
+	/**
+	 * Counts the responses written, once HTTP/1.1's codec is in the pipeline (for TLS,
+	 * once ALPN chose it), so that a refusal can wait for the answers to the requests
+	 * before it: pipelined answers go out in order.
+	 */
+	private void watchResponses(ChannelHandlerContext context) {
+		if (this.responseEnds == null && context.pipeline().get(NettyPipeline.HttpCodec) != null) {
+			this.responseEnds = new ResponseEnds(context);
+			context.pipeline().addAfter(NettyPipeline.HttpCodec, RESPONSE_ENDS, this.responseEnds);
+		}
+	}
+
+	/** Answers {@code refusal} once {@code answered} responses have been written. */
+	private void refuseAfter(ChannelHandlerContext context, Refusal refusal, int answered) {
+		this.state = State.REFUSED;
+		cancelHeadTimer();
+		if (this.responseEnds == null || this.responsesEnded >= answered) {
+			refuse(context, refusal);
+			return;
+		}
+		this.pendingRefusal = refusal;
+		this.refusalAfter = answered;
+		// Whatever else the client sends is dropped: stop reading it.
+		context.channel().config().setAutoRead(false);
 	}
 
 	/**
@@ -187,8 +248,10 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 			this.headTimer = context.executor().schedule(() -> {
 				this.headTimer = null;
 				if (this.state != State.REFUSED && context.channel().isActive()) {
-					refuse(context, new Refusal(408, "Request Timeout",
-							"request head not received within " + this.headTimeoutMillis + " ms"));
+					refuseAfter(context,
+							new Refusal(408, "Request Timeout",
+									"request head not received within " + this.headTimeoutMillis + " ms"),
+							this.requestsPassed);
 				}
 			}, this.headTimeoutMillis, TimeUnit.MILLISECONDS);
 		}
@@ -209,6 +272,7 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 	/** Reads {@code buffer} without consuming it; the refusal of a request, or null. */
 	private @Nullable Refusal scan(ByteBuf buffer) {
 		int index = buffer.readerIndex();
+		this.requestStart = index;
 		int end = buffer.writerIndex();
 		while (index < end) {
 			switch (this.state) {
@@ -231,6 +295,9 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 					this.state = (this.state == State.CHUNK_CR) ? State.CHUNK_LF : State.CHUNK_SIZE;
 				}
 				default -> {
+					if (this.state == State.REQUEST_LINE && this.lineLength == 0 && !this.afterCr) {
+						this.requestStart = index;
+					}
 					byte b = buffer.getByte(index++);
 					@Nullable Refusal refusal = lineByte(b);
 					if (refusal != null) {
@@ -410,6 +477,7 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 		if (!this.http10 && this.hosts != 1) {
 			return Refusal.badRequest((this.hosts == 0) ? "no Host header" : "Host given more than once");
 		}
+		this.requestsPassed++;
 		if (this.upgrade) {
 			// Past a 101 the connection speaks another protocol; refused, it stays
 			// HTTP/1.x under Netty's own strict decoder.
@@ -541,6 +609,7 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 
 	private void refuse(ChannelHandlerContext context, Refusal refusal) {
 		this.state = State.REFUSED;
+		this.pendingRefusal = null;
 		cancelHeadTimer();
 		this.refusals.refused(refusal.status(), refusal.reason(), ClientAddress.of(context.channel()));
 		String body = refusal.reason() + "\n";
@@ -549,6 +618,34 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 				+ "Connection: close\r\n\r\n" + body;
 		context.writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.ISO_8859_1))
 			.addListener(ChannelFutureListener.CLOSE);
+	}
+
+	/**
+	 * Sees each response leave HTTP/1.1's encoder: the end of each, but for interim (1xx)
+	 * ones, is counted, and a refusal waiting for it written after it.
+	 */
+	private final class ResponseEnds extends ChannelOutboundHandlerAdapter {
+
+		private final ChannelHandlerContext framing;
+
+		ResponseEnds(ChannelHandlerContext framing) {
+			this.framing = framing;
+		}
+
+		@Override
+		public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
+			boolean ends = message instanceof LastHttpContent && !(message instanceof HttpResponse response
+					&& response.status().codeClass() == HttpStatusClass.INFORMATIONAL);
+			context.write(message, promise);
+			if (ends) {
+				StrictFraming.this.responsesEnded++;
+				@Nullable Refusal pending = StrictFraming.this.pendingRefusal;
+				if (pending != null && StrictFraming.this.responsesEnded >= StrictFraming.this.refusalAfter) {
+					refuse(this.framing, pending);
+				}
+			}
+		}
+
 	}
 
 	/** Why a request is answered here: its status and a reason for the client. */

@@ -3,9 +3,11 @@ package io.junction.framing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The bad-input corpus ({@code framing/hostile-requests.txt}) over raw sockets, against
@@ -128,6 +131,43 @@ class HostileRequestTests {
 		String target = "/api/" + "a".repeat(3 * 1024);
 		Response response = send("GET " + target + " HTTP/1.1\r\nHost: a\r\n" + headers + "\r\n");
 		assertThat(response.status()).as(response.text()).isEqualTo(200);
+	}
+
+	@Test
+	void aRefusalReadWithAGoodRequestIsAnsweredAfterIt() throws IOException {
+		String good = "GET /api/first HTTP/1.1\r\nHost: a\r\n\r\n";
+		String bad = "POST /api/smuggle HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello";
+		try (Socket socket = new Socket("127.0.0.1", junction.port())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write((good + bad).getBytes(StandardCharsets.ISO_8859_1));
+			Response first = Response.read(socket.getInputStream());
+			assertThat(first.status()).as(first.text()).isEqualTo(200);
+			assertThat(first.text()).endsWith("app01");
+			assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(400);
+			assertThat(socket.getInputStream().read()).as("the connection is closed").isEqualTo(-1);
+		}
+		assertThat(app.receivedSoFar()).extracting(TestAppServer.Received::uri).containsExactly("/api/first");
+	}
+
+	@Test
+	void aRefusalWaitsForTheAnswerToTheRequestInFlightBeforeIt() throws IOException {
+		app.behave(TestAppServer.Behaviour.SLOW);
+		try (Socket socket = new Socket("127.0.0.1", junction.port())) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write("GET /api/slow HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+			await().atMost(Duration.ofSeconds(10)).until(() -> app.receivedSoFar().size() == 1);
+			out.write("GET /api/bad HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+			Response first = Response.read(socket.getInputStream());
+			assertThat(first.status()).as(first.text()).isEqualTo(200);
+			assertThat(first.text()).endsWith("app01");
+			Response second = Response.read(socket.getInputStream());
+			assertThat(second.status()).isEqualTo(400);
+			assertThat(second.text()).contains("no Host header");
+		}
+		finally {
+			app.behave(TestAppServer.Behaviour.ANSWER);
+		}
 	}
 
 	@Test
