@@ -102,6 +102,9 @@ public enum JunctionMeters {
 	UNROUTED_REQUESTS("junction.unrouted.requests",
 			"Requests on the traffic port that no route matched (answered 404)"),
 
+	/** {@code junction_websocket_sessions}: WebSocket sessions open now. */
+	WEBSOCKET_SESSIONS("junction.websocket.sessions", "WebSocket sessions open now, both sides spliced"),
+
 	/**
 	 * {@code junction_refused_requests_total}: requests answered before any route for bad
 	 * input (framing, head limits, head timeout, path policy), by {@code status}.

@@ -1,10 +1,14 @@
 package io.junction.proxy;
 
+import io.junction.observability.JunctionMeters;
 import io.junction.pools.PoolRegistry;
 import io.junction.pools.PoolsAutoConfiguration;
 import io.junction.pools.ServerObserver;
 import io.junction.routing.RoutingProperties;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayAutoConfiguration;
 import org.springframework.cloud.gateway.config.GatewayProperties;
@@ -30,8 +34,13 @@ public class ProxyAutoConfiguration {
 	}
 
 	@Bean
-	WebSocketSessions webSocketSessions() {
-		return new WebSocketSessions();
+	WebSocketSessions webSocketSessions(ObjectProvider<MeterRegistry> meterRegistry) {
+		WebSocketSessions sessions = new WebSocketSessions();
+		meterRegistry.ifAvailable((registry) -> Gauge
+			.builder(JunctionMeters.WEBSOCKET_SESSIONS.meterName(), sessions, WebSocketSessions::count)
+			.description(JunctionMeters.WEBSOCKET_SESSIONS.description())
+			.register(registry));
+		return sessions;
 	}
 
 	// In place of Gateway's load balancer filter, its retry-free routing filter and the

@@ -88,6 +88,7 @@ class WebSocketPassThroughTests {
 				.isEqualTo("127.0.0.1 127.0.0.1:" + this.server.port());
 			client.socket.sendText("hello", true).get(10, TimeUnit.SECONDS);
 			assertThat(client.next()).isEqualTo("text:echo hello");
+			assertThat(Scrape.of(junction).value("junction_websocket_sessions")).as("open sessions").isEqualTo(1);
 			client.socket.sendBinary(ByteBuffer.wrap(new byte[] { 1, 2, 3 }), true).get(10, TimeUnit.SECONDS);
 			assertThat(client.next()).isEqualTo("binary:3");
 			String large = "x".repeat(200_000);
@@ -98,6 +99,8 @@ class WebSocketPassThroughTests {
 			assertThat(client.next()).isEqualTo("pong:are you there");
 			client.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
 			client.closed.get(10, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(Scrape.of(junction).value("junction_websocket_sessions")).isZero());
 		}
 	}
 
