@@ -23,17 +23,33 @@ public final class Candidates {
 
 	private final long now;
 
+	private final long key;
+
 	private boolean panic;
 
-	private Candidates(Pool pool, FailedServers failed, long now) {
+	private Candidates(Pool pool, FailedServers failed, long now, long key) {
 		this.pool = pool;
 		this.failed = failed;
 		this.now = now;
+		this.key = key;
 	}
 
 	/** The candidates of {@code pool} for a request that {@code failed} so far. */
 	public static Candidates of(Pool pool, FailedServers failed, LongSupplier nanoClock) {
-		return new Candidates(pool, failed, nanoClock.getAsLong());
+		return new Candidates(pool, failed, nanoClock.getAsLong(), 0);
+	}
+
+	/**
+	 * The candidates of {@code pool} for a request with the hash {@code key} (what the
+	 * pool hashes on) that {@code failed} so far.
+	 */
+	public static Candidates keyed(Pool pool, FailedServers failed, LongSupplier nanoClock, long key) {
+		return new Candidates(pool, failed, nanoClock.getAsLong(), key);
+	}
+
+	/** The hash of the request's key, for balancers that hash; 0 when it has none. */
+	public long key() {
+		return this.key;
 	}
 
 	/** The pool's servers, candidates or not, in configuration order. */
