@@ -30,8 +30,13 @@ public class EdgeAutoConfiguration {
 	}
 
 	@Bean
-	ClientConnectionsCustomizer clientConnectionsCustomizer(RequestLimitsProperties limits) {
-		return new ClientConnectionsCustomizer(limits);
+	ConnectionLimit connectionLimit(RequestLimitsProperties limits) {
+		return new ConnectionLimit(limits.getMaxConnections());
+	}
+
+	@Bean
+	ClientConnectionsCustomizer clientConnectionsCustomizer(RequestLimitsProperties limits, ConnectionLimit limit) {
+		return new ClientConnectionsCustomizer(limits, limit);
 	}
 
 	@Bean

@@ -10,8 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.junction.RunningJunction;
+import io.junction.Scrape;
 import io.junction.Startup;
 import io.junction.TestAppServer;
 import io.junction.framing.RequestLimitsProperties;
@@ -27,10 +32,13 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The client connections of the traffic port: {@code junction.limits.idle-timeout} closes
- * one that waits too long for its next request, and only then.
+ * one that waits too long for its next request, and only then;
+ * {@code junction.limits.max-connections} leaves new ones waiting, unanswered but not
+ * refused, while as many as it allows are open.
  */
 class ConnectionLimitsTests {
 
@@ -111,6 +119,54 @@ class ConnectionLimitsTests {
 			.isEqualTo("junction.limits.idle-timeout");
 	}
 
+	@Test
+	void beyondMaxConnectionsANewConnectionWaitsUntilAnOpenOneCloses() throws Exception {
+		RunningJunction junction = junction(Map.of("api", List.of(this.app)), "junction.limits.max-connections=2");
+		ConnectionLimit limit = junction.bean(ConnectionLimit.class);
+		AtomicInteger mostOpen = new AtomicInteger();
+		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+		this.closing.add(sampler::shutdownNow);
+		sampler.scheduleAtFixedRate(() -> mostOpen.accumulateAndGet(limit.open(), Math::max), 0, 5,
+				TimeUnit.MILLISECONDS);
+		Socket first = open(junction.port());
+		Socket second = open(junction.port());
+		assertThat(exchange(first, "/api/first")).startsWith("HTTP/1.1 200 ");
+		assertThat(exchange(second, "/api/second")).startsWith("HTTP/1.1 200 ");
+
+		Socket third = open(junction.port());
+		send(third, "/api/third");
+		third.setSoTimeout(1000);
+		assertThatExceptionOfType(SocketTimeoutException.class).as("no answer while two connections are open")
+			.isThrownBy(() -> third.getInputStream().read());
+		assertThat(this.app.receivedSoFar()).extracting(TestAppServer.Received::uri).doesNotContain("/api/third");
+		assertThat(exchange(open(junction.managementPort()), "/actuator/health"))
+			.as("the management port is not held back")
+			.startsWith("HTTP/1.1 200 ");
+
+		first.close();
+		third.setSoTimeout(10_000);
+		assertThat(readAnswer(third.getInputStream())).startsWith("HTTP/1.1 200 ");
+		assertThat(exchange(second, "/api/second-again")).startsWith("HTTP/1.1 200 ");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(limit.open()).isEqualTo(2));
+		Scrape scrape = Scrape.of(junction);
+		assertThat(scrape.value("junction_connections_open")).isEqualTo(2.0);
+		assertThat(scrape.value("junction_connections_limit_reached_total")).isGreaterThanOrEqualTo(1.0);
+		assertThat(mostOpen.get()).as("the most connections open at once").isEqualTo(2);
+	}
+
+	@Test
+	void theConnectionLimitIsTenThousandByDefault() {
+		RequestLimitsProperties limits = new Binder(new MapConfigurationPropertySource())
+			.bindOrCreate(RequestLimitsProperties.PREFIX, RequestLimitsProperties.class);
+		assertThat(limits.getMaxConnections()).isEqualTo(10_000);
+	}
+
+	@Test
+	void aConnectionLimitOfZeroIsRefusedNamingTheKey() {
+		assertThat(Startup.refusal("junction.limits.max-connections=0").getKey())
+			.isEqualTo("junction.limits.max-connections");
+	}
+
 	private RunningJunction junction(Map<String, List<TestAppServer>> pools, String... properties) {
 		List<String> all = new ArrayList<>(List.of(properties));
 		if (!pools.isEmpty()) {
@@ -130,10 +186,14 @@ class ConnectionLimitsTests {
 
 	/** Sends a keep-alive GET on {@code socket} and reads its whole answer. */
 	private static String exchange(Socket socket, String path) throws IOException {
+		send(socket, path);
+		return readAnswer(socket.getInputStream());
+	}
+
+	private static void send(Socket socket, String path) throws IOException {
 		socket.getOutputStream()
 			.write(("GET " + path + " HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
 		socket.getOutputStream().flush();
-		return readAnswer(socket.getInputStream());
 	}
 
 	// A head, then a body by Content-Length or in chunks.
