@@ -2,6 +2,7 @@ package io.junction.edge;
 
 import java.util.regex.Pattern;
 
+import io.junction.framing.RequestLimitsProperties;
 import io.junction.routing.RoutingProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,10 +14,12 @@ import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * What the traffic port speaks besides HTTP: the PROXY protocol, and the plain port that
- * redirects to https, when one is configured.
+ * redirects to https, when one is configured; and how long and how many client
+ * connections it keeps open.
  */
 @AutoConfiguration
-@EnableConfigurationProperties({ HttpRedirectProperties.class, ProxyProtocolProperties.class })
+@EnableConfigurationProperties({ HttpRedirectProperties.class, ProxyProtocolProperties.class,
+		RequestLimitsProperties.class })
 public class EdgeAutoConfiguration {
 
 	@Bean
@@ -24,6 +27,16 @@ public class EdgeAutoConfiguration {
 		Pattern trusted = properties.getProxyProtocolTrusted();
 		return new ProxyProtocolCustomizer(properties.getProxyProtocol(),
 				(trusted != null) ? trusted : routing.getTrustedProxies(), new ProxyProtocolRefusals(System::nanoTime));
+	}
+
+	@Bean
+	ConnectionLimit connectionLimit(RequestLimitsProperties limits) {
+		return new ConnectionLimit(limits.getMaxConnections());
+	}
+
+	@Bean
+	ClientConnectionsCustomizer clientConnectionsCustomizer(RequestLimitsProperties limits, ConnectionLimit limit) {
+		return new ClientConnectionsCustomizer(limits, limit);
 	}
 
 	@Bean

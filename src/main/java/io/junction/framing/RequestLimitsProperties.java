@@ -8,9 +8,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Limits on a request's head (HAProxy's {@code tune.bufsize}, {@code tune.http.maxhdr}
- * and {@code timeout http-request}), enforced on the traffic port before anything else
- * reads the request.
+ * Limits on the traffic port: on a request's head (HAProxy's {@code tune.bufsize},
+ * {@code tune.http.maxhdr} and {@code timeout http-request}), enforced before anything
+ * else reads the request, and on the client connections ({@code timeout http-keep-alive},
+ * {@code maxconn}), enforced by {@code io.junction.edge}.
  */
 @ConfigurationProperties(RequestLimitsProperties.PREFIX)
 public class RequestLimitsProperties {
@@ -36,6 +37,24 @@ public class RequestLimitsProperties {
 	 * and a closed connection.
 	 */
 	private Duration requestHeadTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * How long a client's kept-alive connection may sit idle between requests (and before
+	 * its first) before Junction closes it; time waiting for a server or sending a
+	 * response does not count. HAProxy's timeout http-keep-alive, or timeout client.
+	 * Default 75s: longer than the idle timeout of the load balancer in front (60 s for
+	 * an AWS ELB or ALB), so that the load balancer closes idle connections, not
+	 * Junction; otherwise it may send a request on a connection Junction is closing and
+	 * answer its client 502. Wins over server.netty.idle-timeout.
+	 */
+	private Duration idleTimeout = Duration.ofSeconds(75);
+
+	/**
+	 * Most client connections open on the traffic port at once; beyond them, new
+	 * connections wait in the kernel's accept backlog until one closes. HAProxy's maxconn
+	 * (global or frontend). Default 10000; each idle connection costs a few KiB.
+	 */
+	private int maxConnections = 10_000;
 
 	public DataSize getMaxRequestLine() {
 		return this.maxRequestLine;
@@ -75,6 +94,30 @@ public class RequestLimitsProperties {
 					requestHeadTimeout + " must be between 1ms and 1h");
 		}
 		this.requestHeadTimeout = requestHeadTimeout;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		if (idleTimeout.toMillis() < 1 || idleTimeout.compareTo(Duration.ofDays(1)) > 0) {
+			throw new InvalidConfigurationException(PREFIX + ".idle-timeout",
+					idleTimeout + " must be between 1ms and 1d");
+		}
+		this.idleTimeout = idleTimeout;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		if (maxConnections < 1 || maxConnections > 1_000_000) {
+			throw new InvalidConfigurationException(PREFIX + ".max-connections",
+					maxConnections + " must be between 1 and 1000000");
+		}
+		this.maxConnections = maxConnections;
 	}
 
 	private static DataSize atLeast(String key, DataSize size, long minimum) {

@@ -83,6 +83,19 @@ public enum JunctionMeters {
 	SERVER_REDISPATCHES("junction.server.redispatches",
 			"Requests sent to another server after this one could not be connected to"),
 
+	/**
+	 * {@code junction_connections_open}: client connections open on the traffic port now,
+	 * at most {@code junction.limits.max-connections}.
+	 */
+	CONNECTIONS_OPEN("junction.connections.open", "Client connections open on the traffic port"),
+
+	/**
+	 * {@code junction_connections_limit_reached_total}: times the traffic port reached
+	 * {@code junction.limits.max-connections} and left new connections waiting.
+	 */
+	CONNECTIONS_LIMIT_REACHED("junction.connections.limit.reached",
+			"Times the traffic port reached junction.limits.max-connections and left new connections waiting"),
+
 	/** {@code junction_route_requests_total}: requests the route handled. */
 	ROUTE_REQUESTS("junction.route.requests", "Requests the route handled"),
 

@@ -6,6 +6,8 @@ import io.junction.config.ConfigAutoConfiguration;
 import io.junction.config.ConfigurationReloader;
 import io.junction.discovery.DiscoveryAutoConfiguration;
 import io.junction.discovery.DnsDiscovery;
+import io.junction.edge.ConnectionLimit;
+import io.junction.edge.EdgeAutoConfiguration;
 import io.junction.pools.PoolRegistry;
 import io.junction.pools.PoolsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,9 +19,12 @@ import org.springframework.cloud.gateway.event.RefreshRoutesResultEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 
-/** Junction's meters: per pool and server, per route, and of refused requests. */
-@AutoConfiguration(
-		after = { PoolsAutoConfiguration.class, ConfigAutoConfiguration.class, DiscoveryAutoConfiguration.class })
+/**
+ * Junction's meters: per pool and server, per route, the traffic port's connections and
+ * refused requests.
+ */
+@AutoConfiguration(after = { PoolsAutoConfiguration.class, ConfigAutoConfiguration.class,
+		DiscoveryAutoConfiguration.class, EdgeAutoConfiguration.class })
 public class ObservabilityAutoConfiguration {
 
 	@Bean
@@ -30,6 +35,11 @@ public class ObservabilityAutoConfiguration {
 	@Bean
 	ConfigurationMeters configurationMeters(ConfigurationReloader reloader, DnsDiscovery discovery) {
 		return new ConfigurationMeters(reloader, discovery);
+	}
+
+	@Bean
+	ConnectionMeters connectionMeters(ConnectionLimit limit) {
+		return new ConnectionMeters(limit);
 	}
 
 	// A reload's new routes are in the scrape before their first request too.
