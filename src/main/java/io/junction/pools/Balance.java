@@ -1,5 +1,7 @@
 package io.junction.pools;
 
+import java.util.Locale;
+
 /**
  * How a pool picks the server of each request among its candidates: HAProxy's
  * {@code balance}. Each value is one {@code io.junction.balancing.Balancer}.
@@ -23,6 +25,11 @@ public enum Balance {
 	 * A server drawn at random in proportion to its weight (HAProxy
 	 * {@code balance random}).
 	 */
-	RANDOM
+	RANDOM;
+
+	/** The value as configured, such as {@code least-connections}. */
+	public String keyword() {
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
 
 }

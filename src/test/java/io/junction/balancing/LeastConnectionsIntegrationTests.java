@@ -51,6 +51,13 @@ class LeastConnectionsIntegrationTests {
 		int[] before = counts();
 		try (RunningJunction junction = Startup.junction(Map.of("app", this.servers),
 				properties.toArray(String[]::new))) {
+			junction.management()
+				.get()
+				.uri("/actuator/health")
+				.exchange()
+				.expectBody()
+				.jsonPath("$.components.pools.details.app.balance")
+				.isEqualTo(balance);
 			Load load = Load.start(URI.create("http://127.0.0.1:" + junction.port() + "/work"), 16);
 			try {
 				load.awaitSucceeded(150);
