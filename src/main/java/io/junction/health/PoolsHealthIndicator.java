@@ -36,6 +36,7 @@ final class PoolsHealthIndicator implements HealthIndicator {
 			int available = pool.availableCount(now);
 			details.put("state", (available > 0) ? "UP" : "DOWN");
 			details.put("available", available + " of " + pool.servers().size());
+			details.put("balance", pool.balance().keyword());
 			details.put("servers", servers);
 			health.withDetail(pool.name(), details);
 		}

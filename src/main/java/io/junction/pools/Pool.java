@@ -26,13 +26,14 @@ import org.jspecify.annotations.Nullable;
  * @param connectionPool how connections to the servers are kept
  * @param tls how the pool's https servers are verified
  * @param protocol the HTTP version spoken to the servers
+ * @param balance how the server of each request is picked
  * @param discovery how servers are found in DNS, or null when all are configured
  * @param rotation the servers' admin states and weights, changed at run time
  */
 public record Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 		@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
-		ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol,
+		ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
 		@Nullable DiscoverySettings discovery, Rotation rotation) {
 
 	public Pool {
@@ -43,10 +44,10 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 	public Pool(String name, List<PoolServer> servers, HealthCheckSettings healthCheck,
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 			@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
-			ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol,
+			ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
 			@Nullable DiscoverySettings discovery) {
 		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout,
-				maxRequestBody, onDown, connectionPool, tls, protocol, discovery,
+				maxRequestBody, onDown, connectionPool, tls, protocol, balance, discovery,
 				new Rotation(servers, healthCheck.enabled()));
 	}
 

@@ -128,6 +128,24 @@ public class PoolsProperties {
 		 */
 		private ServerProtocol protocol = ServerProtocol.HTTP1;
 
+		/**
+		 * How the server of each request is picked among those that may take it:
+		 * round-robin (HAProxy {@code balance roundrobin}), least-connections (the less
+		 * loaded of two servers drawn by weight, load being requests in flight over
+		 * weight; HAProxy {@code balance leastconn}) or random (by weight; HAProxy
+		 * {@code balance random}). Every one honours the servers' weights. Default
+		 * round-robin.
+		 */
+		private Balance balance = Balance.ROUND_ROBIN;
+
+		public Balance getBalance() {
+			return this.balance;
+		}
+
+		public void setBalance(Balance balance) {
+			this.balance = balance;
+		}
+
 		public ServerProtocol getProtocol() {
 			return this.protocol;
 		}

@@ -31,7 +31,11 @@ public final class Rotation {
 		this.order = order(this.servers);
 	}
 
-	/** One cycle of turns, as indexes into the pool's servers. Never modified. */
+	/**
+	 * One cycle of turns, as indexes into the pool's servers. Never modified. Each server
+	 * in rotation has as many turns as its weight (over the weights' divisor), so a turn
+	 * taken at random is a server drawn by weight.
+	 */
 	public int[] order() {
 		return this.order;
 	}

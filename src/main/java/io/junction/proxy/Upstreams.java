@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 import io.junction.balancing.Balancer;
-import io.junction.balancing.WeightedRoundRobin;
+import io.junction.balancing.Balancers;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolRegistry;
 import io.junction.pools.PoolServer;
@@ -22,7 +22,7 @@ import reactor.core.scheduler.Schedulers;
  * What the request path needs of each pool, found with one lookup: the pool of the
  * current snapshot, its HTTP client and its balancer. Follows the {@link PoolRegistry}:
  * on a swap, a pool whose client settings are unchanged keeps its client (and so its
- * connections) and its balancer.
+ * connections), and one whose {@code balance} is unchanged keeps its balancer.
  *
  * <p>
  * What a swap takes away is retired, not cut: a removed pool stays reachable for the
@@ -49,7 +49,7 @@ public final class Upstreams implements PoolRegistry.Listener {
 	Upstreams(PoolRegistry registry) {
 		Map<String, Upstream> upstreams = new HashMap<>();
 		for (Pool pool : registry.current().all()) {
-			upstreams.put(pool.name(), new Upstream(pool, PoolClient.of(pool), new WeightedRoundRobin()));
+			upstreams.put(pool.name(), new Upstream(pool, PoolClient.of(pool), Balancers.of(pool.balance())));
 		}
 		this.byPool = Map.copyOf(upstreams);
 		registry.addListener(this);
@@ -81,12 +81,12 @@ public final class Upstreams implements PoolRegistry.Listener {
 		Map<String, Upstream> next = new HashMap<>();
 		for (Pool pool : swap.next().all()) {
 			Upstream kept = previous.get(pool.name());
-			if (kept != null && kept.client().serves(pool)) {
-				next.put(pool.name(), new Upstream(pool, kept.client(), kept.balancer()));
-			}
-			else {
-				next.put(pool.name(), new Upstream(pool, PoolClient.of(pool), new WeightedRoundRobin()));
-			}
+			PoolClient client = (kept != null && kept.client().serves(pool)) ? kept.client() : PoolClient.of(pool);
+			// The same algorithm goes on with its state (round robin's turn), whatever
+			// else changed; another one starts afresh.
+			Balancer balancer = (kept != null && kept.pool().balance() == pool.balance()) ? kept.balancer()
+					: Balancers.of(pool.balance());
+			next.put(pool.name(), new Upstream(pool, client, balancer));
 			this.retiring.remove(pool.name());
 		}
 		// Retiring before the new map is in place: a request never finds neither.

@@ -37,9 +37,9 @@ class KnownKeysTests {
 	void poolKeyJunctionDoesNotHaveListsWhatAPoolTakes() {
 		assertThat(unknown("junction.backends.foo.option")).containsExactly(new ConfigurationProblem(
 				"junction.backends.foo.option",
-				"unknown key; junction.backends.foo takes: connect-timeout, connection-pool, discovery, health-check, "
-						+ "max-request-body, on-down, passive-check, protocol, response-timeout, retries, retry-buffer, "
-						+ "retry-on, servers, tls, try-timeout"));
+				"unknown key; junction.backends.foo takes: balance, connect-timeout, connection-pool, discovery, "
+						+ "health-check, max-request-body, on-down, passive-check, protocol, response-timeout, retries, "
+						+ "retry-buffer, retry-on, servers, tls, try-timeout"));
 	}
 
 	@Test

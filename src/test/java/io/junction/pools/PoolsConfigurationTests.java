@@ -1,5 +1,7 @@
 package io.junction.pools;
 
+import java.util.Map;
+
 import io.junction.InvalidConfigurationException;
 import io.junction.Startup;
 import org.junit.jupiter.api.Test;
@@ -132,6 +134,25 @@ class PoolsConfigurationTests {
 				FOO + ".retry-on: '5xx' is not one of conn-failure, empty-response, response-timeout, 502, 503, 504");
 		assertThat(refusalOf("connect-timeout=0ms").getKey()).isEqualTo(FOO + ".connect-timeout");
 		assertThat(refusalOf("response-timeout=-1s").getKey()).isEqualTo(FOO + ".response-timeout");
+	}
+
+	@Test
+	void balanceThatIsNoAlgorithmIsRefusedNamingTheKey() {
+		assertThat(refusalOf("balance=leastconn"))
+			.hasMessage(FOO + ".balance: 'leastconn' is not one of round-robin, least-connections, random");
+	}
+
+	@Test
+	void balanceTakesEachAlgorithmAndHaproxysSpellingOfRoundRobin() {
+		Map.of("least-connections", Balance.LEAST_CONNECTIONS, "random", Balance.RANDOM, "roundrobin",
+				Balance.ROUND_ROBIN)
+			.forEach((value, balance) -> {
+				try (ConfigurableApplicationContext context = Startup.run(FOO + ".servers[0].name=app01",
+						FOO + ".servers[0].url=http://127.0.0.1:19001", FOO + ".balance=" + value)) {
+					Pool pool = context.getBean(PoolRegistry.class).current().get("services-foo-v1");
+					assertThat(pool.balance()).isEqualTo(balance);
+				}
+			});
 	}
 
 	@Test
