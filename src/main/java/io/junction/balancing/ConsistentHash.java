@@ -15,10 +15,10 @@ import io.junction.pools.Rotation;
  * {@code hash_balance_factor}): each request's key ({@link Candidates#key()}) lands on a
  * ring where every server in rotation holds points in proportion to its weight, and goes
  * to the first server clockwise that is a candidate and holds fewer requests in flight
- * than its bound, {@code factor} times its weighted share of them all. So the same key
- * reaches the same server while it takes requests; a server that leaves moves only its
- * own keys, and takes them back when it returns; and no server carries more than its
- * bound, however skewed the keys.
+ * than its bound, {@code factor} times its weighted share of them all (of one per server
+ * when fewer are in flight). So the same key reaches the same server while it takes
+ * requests; a server that leaves moves only its own keys, and takes them back when it
+ * returns; and no server carries more than its bound, however skewed the keys.
  *
  * <p>
  * The ring depends on the servers in rotation and their weights only: it is built when
@@ -52,18 +52,22 @@ public final class ConsistentHash implements Balancer {
 		List<PoolServer> servers = candidates.servers();
 		long inFlight = 0;
 		long weights = 0;
+		int count = 0;
 		for (PoolServer server : servers) {
 			if (candidates.accepts(server)) {
 				inFlight += server.traffic().current();
 				weights += server.state().weight();
+				count++;
 			}
 		}
 		if (weights == 0) {
 			return null;
 		}
-		// The request being placed counts, so that an idle pool bounds every server at
-		// 1+.
-		double perWeight = this.factor * (inFlight + 1) / weights;
+		// The request being placed counts. With fewer requests in flight than servers,
+		// the bound is taken as if there were one per server: else a server holding one
+		// request would be full, and a key would move whenever its server was busy at
+		// all.
+		double perWeight = this.factor * Math.max(inFlight + 1, count) / weights;
 		int start = ring.first(candidates.key());
 		@Nullable PoolServer overBound = null;
 		for (int i = 0; i < ring.points.length; i++) {

@@ -25,7 +25,16 @@ public enum Balance {
 	 * A server drawn at random in proportion to its weight (HAProxy
 	 * {@code balance random}).
 	 */
-	RANDOM;
+	RANDOM,
+
+	/**
+	 * Consistent hashing with bounded loads on a part of the request
+	 * ({@link HashSettings}): the same key reaches the same server while it may take
+	 * requests, and no server holds more than its bound (HAProxy
+	 * {@code balance uri|hdr|source} with {@code hash-type consistent}; Envoy's ring hash
+	 * with {@code hash_balance_factor}). For caches and per-client state.
+	 */
+	HASH;
 
 	/** The value as configured, such as {@code least-connections}. */
 	public String keyword() {

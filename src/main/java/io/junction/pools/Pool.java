@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param tls how the pool's https servers are verified
  * @param protocol the HTTP version spoken to the servers
  * @param balance how the server of each request is picked
+ * @param hash what {@link Balance#HASH} hashes, and its bound
  * @param discovery how servers are found in DNS, or null when all are configured
  * @param rotation the servers' admin states and weights, changed at run time
  */
@@ -34,7 +35,7 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 		@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 		ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-		@Nullable DiscoverySettings discovery, Rotation rotation) {
+		HashSettings hash, @Nullable DiscoverySettings discovery, Rotation rotation) {
 
 	public Pool {
 		servers = List.copyOf(servers);
@@ -45,9 +46,9 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 			@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 			ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-			@Nullable DiscoverySettings discovery) {
+			HashSettings hash, @Nullable DiscoverySettings discovery) {
 		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout,
-				maxRequestBody, onDown, connectionPool, tls, protocol, balance, discovery,
+				maxRequestBody, onDown, connectionPool, tls, protocol, balance, hash, discovery,
 				new Rotation(servers, healthCheck.enabled()));
 	}
 

@@ -141,7 +141,8 @@ final class PoolsBuilder {
 				optionalPositive(key + ".try-timeout", pool.getTryTimeout()),
 				maxRequestBody(key + ".max-request-body", pool.getMaxRequestBody()), pool.getOnDown(),
 				connectionPool(key + ".connection-pool", pool.getConnectionPool()), tls(key + ".tls", pool.getTls()),
-				protocol(key + ".protocol", pool.getProtocol(), built, discovery), pool.getBalance(), discovery);
+				protocol(key + ".protocol", pool.getProtocol(), built, discovery), pool.getBalance(),
+				HashSettings.of(key, pool.getHashOn(), pool.getHashBalanceFactor()), discovery);
 	}
 
 	// A server found in DNS: named after the name and the address, kept while DNS gives

@@ -133,13 +133,48 @@ public class PoolsProperties {
 		 * round-robin (HAProxy {@code balance roundrobin}), least-connections (the less
 		 * loaded of two servers drawn by weight, load being requests in flight over
 		 * weight; HAProxy {@code balance leastconn}) or random (by weight; HAProxy
-		 * {@code balance random}). Every one honours the servers' weights. Default
+		 * {@code balance random}) or hash (consistent hashing on {@code hash-on} with
+		 * bounded loads; HAProxy {@code balance uri|hdr|source} with
+		 * {@code hash-type consistent}). Every one honours the servers' weights. Default
 		 * round-robin.
 		 */
 		private Balance balance = Balance.ROUND_ROBIN;
 
+		/**
+		 * What {@code balance: hash} hashes: path (the path the server receives, HAProxy
+		 * {@code balance uri}), header:NAME (HAProxy {@code balance hdr(NAME)}),
+		 * cookie:NAME, or client-address (behind trusted proxies the client they name;
+		 * HAProxy {@code balance source}). A request without the header or cookie goes to
+		 * a server at random. Default path.
+		 */
+		private String hashOn = "path";
+
+		/**
+		 * With {@code balance: hash}, the most requests in flight one server may hold, as
+		 * a multiple of its weighted share of all of them (bounded loads; Envoy's
+		 * {@code hash_balance_factor}); beyond it a key goes to the next server on the
+		 * ring. 1.0 to 100. Default 1.25.
+		 */
+		private double hashBalanceFactor = 1.25;
+
 		public Balance getBalance() {
 			return this.balance;
+		}
+
+		public String getHashOn() {
+			return this.hashOn;
+		}
+
+		public void setHashOn(String hashOn) {
+			this.hashOn = hashOn;
+		}
+
+		public double getHashBalanceFactor() {
+			return this.hashBalanceFactor;
+		}
+
+		public void setHashBalanceFactor(double hashBalanceFactor) {
+			this.hashBalanceFactor = hashBalanceFactor;
 		}
 
 		public void setBalance(Balance balance) {

@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 
 import io.junction.balancing.Candidates;
 import io.junction.balancing.FailedServers;
+import io.junction.pools.Balance;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 import io.junction.pools.RetryPolicy;
@@ -92,6 +93,9 @@ public final class Forwarding {
 
 	private final FailedServers failed = new FailedServers();
 
+	// What the pool hashes, for balance: hash; else 0.
+	private final long hashKey;
+
 	private @Nullable Attempt current;
 
 	private int attempts;
@@ -122,6 +126,7 @@ public final class Forwarding {
 			this.replayable = null;
 			this.request = request;
 		}
+		this.hashKey = (this.pool.balance() == Balance.HASH) ? HashKey.of(this.pool.hash(), this.request, headers) : 0;
 		this.connectTimeout = Metadata.connectTimeout(route);
 		this.started = nanoClock.getAsLong();
 		Duration responseTimeout = Metadata.responseTimeout(route, this.pool.responseTimeout());
@@ -159,7 +164,8 @@ public final class Forwarding {
 
 	/** Tries the next server the balancer chooses; emits the try whose answer is kept. */
 	private Mono<Attempt> tryNext() {
-		PoolServer server = Candidates.of(this.pool, this.failed, this.nanoClock).choose(this.upstream.balancer());
+		PoolServer server = Candidates.keyed(this.pool, this.failed, this.nanoClock, this.hashKey)
+			.choose(this.upstream.balancer());
 		if (server == null) {
 			UpstreamException last = this.lastError;
 			return Mono.error(

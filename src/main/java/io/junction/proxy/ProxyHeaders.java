@@ -57,6 +57,11 @@ public final class ProxyHeaders {
 		this.trustedProxies = trustedProxies;
 	}
 
+	/** The IP address of the client behind any trusted proxies, or null if not known. */
+	@Nullable String clientIp(ServerHttpRequest request) {
+		return ClientAddress.originalIp(request, this.trustedProxies);
+	}
+
 	/**
 	 * Writes the headers of {@code request} that go on to the server into {@code sent}.
 	 */

@@ -49,7 +49,7 @@ public final class Upstreams implements PoolRegistry.Listener {
 	Upstreams(PoolRegistry registry) {
 		Map<String, Upstream> upstreams = new HashMap<>();
 		for (Pool pool : registry.current().all()) {
-			upstreams.put(pool.name(), new Upstream(pool, PoolClient.of(pool), Balancers.of(pool.balance())));
+			upstreams.put(pool.name(), new Upstream(pool, PoolClient.of(pool), Balancers.of(pool)));
 		}
 		this.byPool = Map.copyOf(upstreams);
 		registry.addListener(this);
@@ -84,8 +84,8 @@ public final class Upstreams implements PoolRegistry.Listener {
 			PoolClient client = (kept != null && kept.client().serves(pool)) ? kept.client() : PoolClient.of(pool);
 			// The same algorithm goes on with its state (round robin's turn), whatever
 			// else changed; another one starts afresh.
-			Balancer balancer = (kept != null && kept.pool().balance() == pool.balance()) ? kept.balancer()
-					: Balancers.of(pool.balance());
+			Balancer balancer = (kept != null && Balancers.same(kept.pool(), pool)) ? kept.balancer()
+					: Balancers.of(pool);
 			next.put(pool.name(), new Upstream(pool, client, balancer));
 			this.retiring.remove(pool.name());
 		}

@@ -86,11 +86,22 @@ class ConsistentHashTests {
 			PoolServer server = Candidates.keyed(pool, new FailedServers(), System::nanoTime, key).choose(balancer);
 			server.traffic().started();
 			total++;
-			assertThat(server.traffic().current()).isLessThanOrEqualTo((int) Math.ceil(1.25 * total / 5));
+			assertThat(server.traffic().current()).isLessThanOrEqualTo((int) Math.ceil(1.25 * Math.max(total, 5) / 5));
 		}
 		for (PoolServer server : pool.servers()) {
 			assertThat(server.traffic().current()).isLessThanOrEqualTo((int) Math.ceil(1.25 * 1000 / 5));
 		}
+	}
+
+	@Test
+	void aKeyStaysOnItsServerWhileFewRequestsAreInFlight() {
+		Pool pool = TestPools.registry(1, 1, 1, 1, 1).current().get("app");
+		ConsistentHash balancer = new ConsistentHash(1.25);
+		long key = ConsistentHash.hash("/cached/object");
+		PoolServer first = Candidates.keyed(pool, new FailedServers(), System::nanoTime, key).choose(balancer);
+		// The previous request of the same key has not quite ended.
+		first.traffic().started();
+		assertThat(Candidates.keyed(pool, new FailedServers(), System::nanoTime, key).choose(balancer)).isSameAs(first);
 	}
 
 	@Test

@@ -38,8 +38,8 @@ class KnownKeysTests {
 		assertThat(unknown("junction.backends.foo.option")).containsExactly(new ConfigurationProblem(
 				"junction.backends.foo.option",
 				"unknown key; junction.backends.foo takes: balance, connect-timeout, connection-pool, discovery, "
-						+ "health-check, max-request-body, on-down, passive-check, protocol, response-timeout, retries, "
-						+ "retry-buffer, retry-on, servers, tls, try-timeout"));
+						+ "hash-balance-factor, hash-on, health-check, max-request-body, on-down, passive-check, protocol, "
+						+ "response-timeout, retries, retry-buffer, retry-on, servers, tls, try-timeout"));
 	}
 
 	@Test

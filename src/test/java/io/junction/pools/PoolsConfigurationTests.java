@@ -139,13 +139,22 @@ class PoolsConfigurationTests {
 	@Test
 	void balanceThatIsNoAlgorithmIsRefusedNamingTheKey() {
 		assertThat(refusalOf("balance=leastconn"))
-			.hasMessage(FOO + ".balance: 'leastconn' is not one of round-robin, least-connections, random");
+			.hasMessage(FOO + ".balance: 'leastconn' is not one of round-robin, least-connections, random, hash");
+	}
+
+	@Test
+	void hashOnThatIsNoPartOfTheRequestIsRefusedNamingTheKey() {
+		assertThat(refusalOf("hash-on=hdr(X-User)")).hasMessage(
+				FOO + ".hash-on: 'hdr(X-User)' is not one of path, header:<name>, cookie:<name>, client-address");
+		assertThat(refusalOf("hash-on=header:").getKey()).isEqualTo(FOO + ".hash-on");
+		assertThat(refusalOf("hash-on=path:/x").getKey()).isEqualTo(FOO + ".hash-on");
+		assertThat(refusalOf("hash-balance-factor=0.9").getKey()).isEqualTo(FOO + ".hash-balance-factor");
 	}
 
 	@Test
 	void balanceTakesEachAlgorithmAndHaproxysSpellingOfRoundRobin() {
 		Map.of("least-connections", Balance.LEAST_CONNECTIONS, "random", Balance.RANDOM, "roundrobin",
-				Balance.ROUND_ROBIN)
+				Balance.ROUND_ROBIN, "hash", Balance.HASH)
 			.forEach((value, balance) -> {
 				try (ConfigurableApplicationContext context = Startup.run(FOO + ".servers[0].name=app01",
 						FOO + ".servers[0].url=http://127.0.0.1:19001", FOO + ".balance=" + value)) {
