@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An app server on a random loopback port that answers every request head it reads, on
@@ -27,6 +28,8 @@ final class RawAppServer implements AutoCloseable {
 	private volatile boolean closeAfterResponse;
 
 	private volatile Connection lastAnswered;
+
+	private final AtomicInteger answered = new AtomicInteger();
 
 	private RawAppServer() throws IOException {
 		this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -50,6 +53,11 @@ final class RawAppServer implements AutoCloseable {
 	void respondWith(byte[] bytes, boolean close) {
 		this.response = bytes;
 		this.closeAfterResponse = close;
+	}
+
+	/** How many requests it answered. */
+	int answered() {
+		return this.answered.get();
 	}
 
 	/** The connection that carried the last request answered. */
@@ -103,6 +111,7 @@ final class RawAppServer implements AutoCloseable {
 				OutputStream out = socket.getOutputStream();
 				while (readHead(in)) {
 					RawAppServer.this.lastAnswered = this;
+					RawAppServer.this.answered.incrementAndGet();
 					out.write(RawAppServer.this.response);
 					out.flush();
 					if (RawAppServer.this.closeAfterResponse) {
