@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.junction.RunningJunction;
@@ -16,8 +17,12 @@ import io.junction.pools.PoolServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * server's connection closed; each valid one reaches the client with one framing. After
  * every entry the same server's plain answer is served.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HostileResponseTests {
 
 	private static final byte[] PLAIN = ascii("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nplain");
@@ -44,7 +50,7 @@ class HostileResponseTests {
 		List<String> properties = new ArrayList<>(List.of(pool + "servers[0].name=raw01",
 				pool + "servers[0].url=" + app.url(), pool + "health-check.enabled=false",
 				// Each entry's refusal counts against the one server: it must stay in.
-				pool + "passive-check.consecutive-errors=1000"));
+				pool + "passive-check.consecutive-errors=1000", "junction.access-log.enabled=true"));
 		properties.addAll(Startup.routeEverythingTo("raw"));
 		junction = Startup.junction(Map.of(), properties.toArray(String[]::new));
 	}
@@ -84,11 +90,19 @@ class HostileResponseTests {
 	}
 
 	@Test
-	void aRefusedResponseIsAPassiveCheckFailureThatSaysWhy() throws IOException {
+	void aRefusedResponseIsLoggedAsBadResponseAndIsAPassiveCheckFailureThatSaysWhy(CapturedOutput output)
+			throws IOException {
 		app.respondWith(ascii("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx"), false);
 		assertThat(Answer.of("GET", "/raw/twice").status()).isEqualTo(502);
 		PoolServer server = junction.pool("raw").servers().get(0);
 		assertThat(server.state().lastFailure()).isEqualTo("bad response framing: Content-Length given twice");
+		String logged = await().atMost(Duration.ofSeconds(10))
+			.until(() -> output.getOut()
+				.lines()
+				.filter((line) -> line.contains("junction.access") && line.contains(" /raw/twice\""))
+				.findFirst(), Optional::isPresent)
+			.get();
+		assertThat(logged).contains(" 502 ").contains(" bad-response \"GET /raw/twice\"");
 		assertPlainAnswerServed();
 	}
 
