@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import io.junction.RunningJunction;
@@ -103,6 +104,29 @@ class HostileResponseTests {
 				.findFirst(), Optional::isPresent)
 			.get();
 		assertThat(logged).contains(" 502 ").contains(" bad-response \"GET /raw/twice\"");
+		assertPlainAnswerServed();
+	}
+
+	@Test
+	void aBadChunkAfterTheHeadWasPassedOnCutsTheResponseShortAndClosesTheServerConnection() throws IOException {
+		CompletableFuture<byte[]> rest = app
+			.respondInTwoParts(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"));
+		try (Socket socket = new Socket("127.0.0.1", junction.port())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(ascii("GET /raw/late HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"));
+			InputStream in = socket.getInputStream();
+			StringBuilder head = new StringBuilder();
+			while (head.indexOf("\r\n\r\n") < 0) {
+				head.append((char) in.read());
+			}
+			assertThat(head).startsWith("HTTP/1.1 200 ");
+			RawAppServer.Connection connection = app.lastAnswered();
+			rest.complete(ascii("zz\r\nhello\r\n0\r\n\r\n"));
+			String body = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+			assertThat(body).as("no end of the chunked body").doesNotEndWith("0\r\n\r\n").doesNotContain("hello");
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(connection.closedByPeer()).as("server connection closed").isTrue());
+		}
 		assertPlainAnswerServed();
 	}
 

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,6 +27,9 @@ final class RawAppServer implements AutoCloseable {
 		.getBytes(StandardCharsets.US_ASCII);
 
 	private volatile boolean closeAfterResponse;
+
+	// Written after the response once completed, for a response in two parts.
+	private volatile CompletableFuture<byte[]> rest;
 
 	private volatile Connection lastAnswered;
 
@@ -53,6 +57,19 @@ final class RawAppServer implements AutoCloseable {
 	void respondWith(byte[] bytes, boolean close) {
 		this.response = bytes;
 		this.closeAfterResponse = close;
+		this.rest = null;
+	}
+
+	/**
+	 * Answers the next request with {@code first}, and then, once the returned future is
+	 * completed, its bytes.
+	 */
+	CompletableFuture<byte[]> respondInTwoParts(byte[] first) {
+		CompletableFuture<byte[]> second = new CompletableFuture<>();
+		this.response = first;
+		this.closeAfterResponse = false;
+		this.rest = second;
+		return second;
 	}
 
 	/** How many requests it answered. */
@@ -114,6 +131,11 @@ final class RawAppServer implements AutoCloseable {
 					RawAppServer.this.answered.incrementAndGet();
 					out.write(RawAppServer.this.response);
 					out.flush();
+					CompletableFuture<byte[]> rest = RawAppServer.this.rest;
+					if (rest != null) {
+						out.write(rest.join());
+						out.flush();
+					}
 					if (RawAppServer.this.closeAfterResponse) {
 						return;
 					}
