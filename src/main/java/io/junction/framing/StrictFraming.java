@@ -72,21 +72,6 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 
 	private static final byte[] CHUNKED = ascii("chunked");
 
-	private static final boolean[] TOKEN = new boolean[256];
-
-	static {
-		for (int c = '0'; c <= '9'; c++) {
-			TOKEN[c] = true;
-		}
-		for (int c = 'a'; c <= 'z'; c++) {
-			TOKEN[c] = true;
-			TOKEN[c - 32] = true;
-		}
-		for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-			TOKEN[c] = true;
-		}
-	}
-
 	private enum State {
 
 		REQUEST_LINE, HEADER_LINE, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CR, CHUNK_LF, TRAILER_LINE, PASS, REFUSED
@@ -373,7 +358,7 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 		}
 		this.firstLine = false;
 		int methodEnd = 0;
-		while (methodEnd < this.lineLength && TOKEN[this.line[methodEnd] & 0xFF]) {
+		while (methodEnd < this.lineLength && HttpChars.isToken(this.line[methodEnd])) {
 			methodEnd++;
 		}
 		if (methodEnd == 0 || methodEnd == this.lineLength || this.line[methodEnd] != ' ') {
@@ -536,7 +521,7 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 	/** Where a header name, all token characters, ends in its colon; or -1. */
 	private int nameEnd() {
 		int index = 0;
-		while (index < this.lineLength && TOKEN[this.line[index] & 0xFF]) {
+		while (index < this.lineLength && HttpChars.isToken(this.line[index])) {
 			index++;
 		}
 		return (index > 0 && index < this.lineLength && this.line[index] == ':') ? index : -1;

@@ -294,7 +294,7 @@ final class PoolsBuilder {
 			RetryPolicy.RetryOn condition = RetryPolicy.RetryOn.fromKeyword(keyword.trim());
 			if (condition == null) {
 				throw new InvalidConfigurationException(key + ".retry-on", "'" + keyword
-						+ "' is not one of conn-failure, empty-response, response-timeout, 502, 503, 504");
+						+ "' is not one of conn-failure, empty-response, response-timeout, junk-response, 502, 503, 504");
 			}
 			on.add(condition);
 		}

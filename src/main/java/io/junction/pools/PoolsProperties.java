@@ -68,8 +68,9 @@ public class PoolsProperties {
 		/**
 		 * Which failures are retried (HAProxy {@code retry-on}): conn-failure (always,
 		 * whatever the method, since nothing was sent), and for idempotent methods only
-		 * empty-response, response-timeout, 502, 503, 504. Default conn-failure,
-		 * empty-response, response-timeout, 502, 503.
+		 * empty-response, response-timeout, junk-response (a response refused for its
+		 * framing), 502, 503, 504. Default conn-failure, empty-response,
+		 * response-timeout, 502, 503.
 		 */
 		private List<String> retryOn = new ArrayList<>(
 				List.of("conn-failure", "empty-response", "response-timeout", "502", "503"));

@@ -26,6 +26,11 @@ public record RetryPolicy(int retries, Set<RetryOn> on, int bufferBytes) {
 		EMPTY_RESPONSE("empty-response"),
 		/** The server did not answer within the response timeout. */
 		RESPONSE_TIMEOUT("response-timeout"),
+		/**
+		 * The server's response could not be read safely: its framing is ambiguous or it
+		 * is not HTTP/1.x.
+		 */
+		JUNK_RESPONSE("junk-response"),
 		/** The server answered 502. */
 		STATUS_502("502"),
 		/** The server answered 503. */

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 
+import io.junction.framing.StrictResponseFraming;
 import io.junction.pools.ConnectionPoolSettings;
 import io.junction.pools.Pool;
 import io.junction.pools.TlsSettings;
@@ -56,8 +57,16 @@ final class PoolClient {
 			.pendingAcquireMaxCount(-1)
 			.pendingAcquireTimeout(Duration.ofMillis(Integer.MAX_VALUE))
 			.build();
+		boolean http1 = key.protocol() == ServerProtocol.HTTP1;
 		this.client = configure(HttpClient.create(this.connections), key)
-			.doOnChannelInit((observer, channel, address) -> channel.attr(CONNECT_STARTED).set(System.nanoTime()));
+			.doOnChannelInit((observer, channel, address) -> {
+				channel.attr(CONNECT_STARTED).set(System.nanoTime());
+				if (http1) {
+					// Every new connection, TLS or not: its HTTP/1.1 codec is in place by
+					// now. HTTP/2's binary framing Netty checks itself.
+					StrictResponseFraming.addTo(channel.pipeline());
+				}
+			});
 		this.checkClient = configure(HttpClient.create(ConnectionProvider.newConnection()), key)
 			.headers((headers) -> headers.set("User-Agent", "Junction-health-check"));
 	}

@@ -43,6 +43,12 @@ public enum Termination {
 	SERVER_ERROR("server-error"),
 
 	/**
+	 * The server's response was refused for its framing (ambiguous, or not HTTP/1.x): 502
+	 * (HAProxy {@code PH}).
+	 */
+	BAD_RESPONSE("bad-response"),
+
+	/**
 	 * The TLS handshake with the server failed: 502 (HAProxy {@code SC} with an SSL
 	 * error).
 	 */

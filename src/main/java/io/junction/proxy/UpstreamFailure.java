@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
+import io.junction.framing.BadResponseFramingException;
 import io.junction.pools.RetryPolicy.RetryOn;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -58,6 +59,14 @@ public enum UpstreamFailure {
 	/** The connection broke (reset, or another I/O error) before the response headers. */
 	CONNECTION_RESET(RetryOn.EMPTY_RESPONSE, true, HttpStatus.BAD_GATEWAY, Termination.SERVER_ERROR,
 			"connection reset"),
+
+	/**
+	 * The server's response was refused before any of it reached the client: its framing
+	 * could be read two ways (Content-Length with Transfer-Encoding, two lengths, bare
+	 * LF, ...) or it is not HTTP/1.x ({@code framing.StrictResponseFraming}). Its
+	 * connection is closed. HAProxy's "junk response".
+	 */
+	BAD_RESPONSE(RetryOn.JUNK_RESPONSE, true, HttpStatus.BAD_GATEWAY, Termination.BAD_RESPONSE, "bad response framing"),
 
 	/**
 	 * Its checks marked the server DOWN, or ejected it, while the request waited for it
@@ -114,6 +123,9 @@ public enum UpstreamFailure {
 		if (error instanceof UnknownHostException) {
 			return UNKNOWN_HOST;
 		}
+		if (error instanceof BadResponseFramingException) {
+			return BAD_RESPONSE;
+		}
 		if (error instanceof WebSocketClientHandshakeException) {
 			return UPGRADE_REFUSED;
 		}
@@ -135,9 +147,17 @@ public enum UpstreamFailure {
 	/**
 	 * Why {@code error} failed the try, for health details and logs: the reason, and for
 	 * a failed TLS handshake what the TLS layer said (an untrusted certificate, a name
-	 * that does not match), which an operator needs to fix it.
+	 * that does not match), for a refused response what was wrong with it, which an
+	 * operator needs to fix it.
 	 */
 	public String describe(Throwable error) {
+		if (this == BAD_RESPONSE) {
+			Throwable cause = error;
+			while (cause != null && !(cause instanceof BadResponseFramingException)) {
+				cause = (cause.getCause() != cause) ? cause.getCause() : null;
+			}
+			return (cause != null) ? this.reason + ": " + cause.getMessage() : this.reason;
+		}
 		if (this != TLS_HANDSHAKE) {
 			return this.reason;
 		}
@@ -194,6 +214,7 @@ public enum UpstreamFailure {
 			case TLS_HANDSHAKE -> "the TLS handshake with the server failed";
 			case RESPONSE_TIMEOUT -> "the server did not answer in time";
 			case CLOSED_BEFORE_RESPONSE, CONNECTION_RESET -> "the server closed the connection before answering";
+			case BAD_RESPONSE -> "the server sent an invalid response";
 			case SERVER_DOWN -> "the server went down before answering";
 			case UPGRADE_REFUSED -> "the server did not complete the WebSocket upgrade";
 		};

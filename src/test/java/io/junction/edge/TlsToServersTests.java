@@ -18,6 +18,8 @@ import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.tcp.TcpServer;
+import reactor.netty.tcp.TcpSslContextSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -105,6 +107,35 @@ class TlsToServersTests {
 		serve("somewhere.else.example.com");
 		try (RunningJunction junction = Startup.junction(Map.of(), pool("tls.insecure-skip-verify=true"))) {
 			junction.traffic().get().uri("/hello").exchange().expectStatus().isOk();
+		}
+	}
+
+	@Test
+	void responseWithAmbiguousFramingOverTlsGets502() {
+		// Raw bytes over TLS: an HTTP server would not send both framings.
+		TestCertificates.Issued issued = this.authority.issue("127.0.0.1");
+		byte[] smuggling = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+			.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		this.server = TcpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.secure((spec) -> spec.sslContext(TcpSslContextSpec.forServer(issued.keys().getPrivate(),
+					issued.certificate(), this.authority.certificate())))
+			.handle((in, out) -> in.receive()
+				.next()
+				.then(Mono.from(out.sendByteArray(Mono.just(smuggling))))
+				.then(Mono.never()))
+			.bindNow();
+		try (RunningJunction junction = Startup.junction(Map.of(),
+				pool("tls.ca-bundle=" + this.caBundle, "health-check.enabled=false"))) {
+			junction.traffic()
+				.get()
+				.uri("/hello")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(502)
+				.expectBody(String.class)
+				.isEqualTo("502 Bad Gateway: route 'secure': the server sent an invalid response\n");
 		}
 	}
 

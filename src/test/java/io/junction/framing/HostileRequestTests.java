@@ -249,7 +249,7 @@ class HostileRequestTests {
 			return entries;
 		}
 
-		private static byte[] unescape(String line) {
+		static byte[] unescape(String line) {
 			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 			for (int i = 0; i < line.length(); i++) {
 				char c = line.charAt(i);

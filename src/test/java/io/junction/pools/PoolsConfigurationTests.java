@@ -130,8 +130,8 @@ class PoolsConfigurationTests {
 			.isEqualTo(FOO + ".passive-check.consecutive-errors");
 		assertThat(refusalOf("passive-check.eject-time=0s").getKey()).isEqualTo(FOO + ".passive-check.eject-time");
 		assertThat(refusalOf("retries=-1")).hasMessage(FOO + ".retries: -1 must be 0 or more");
-		assertThat(refusalOf("retry-on=conn-failure,5xx")).hasMessage(
-				FOO + ".retry-on: '5xx' is not one of conn-failure, empty-response, response-timeout, 502, 503, 504");
+		assertThat(refusalOf("retry-on=conn-failure,5xx")).hasMessage(FOO
+				+ ".retry-on: '5xx' is not one of conn-failure, empty-response, response-timeout, junk-response, 502, 503, 504");
 		assertThat(refusalOf("connect-timeout=0ms").getKey()).isEqualTo(FOO + ".connect-timeout");
 		assertThat(refusalOf("response-timeout=-1s").getKey()).isEqualTo(FOO + ".response-timeout");
 	}

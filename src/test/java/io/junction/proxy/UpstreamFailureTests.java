@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import io.junction.framing.BadResponseFramingException;
 import io.junction.pools.RetryPolicy.RetryOn;
 import io.netty.channel.ConnectTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,20 @@ class UpstreamFailureTests {
 	}
 
 	@Test
+	void refusedResponseFramingIsAJunkResponseAnswered502SayingWhy() {
+		UpstreamFailure failure = UpstreamFailure.of(badFraming("Content-Length given twice"));
+		assertThat(failure).isEqualTo(UpstreamFailure.BAD_RESPONSE);
+		assertThat(failure.retryOn()).isEqualTo(RetryOn.JUNK_RESPONSE);
+		assertThat(failure.retryOn().keyword()).isEqualTo("junk-response");
+		assertThat(failure.mayHaveBeenSent()).isTrue();
+		assertThat(failure.status().value()).isEqualTo(502);
+		assertThat(failure.termination().label()).isEqualTo("bad-response");
+		assertThat(failure.clientText("app")).isEqualTo("the server sent an invalid response");
+		assertThat(failure.describe(new UpstreamException(failure, "app", badFraming("bare LF"))))
+			.isEqualTo("bad response framing: bare LF");
+	}
+
+	@Test
 	void serverMarkedDownIsRetriedWhateverRetryOnSaysAndOtherwiseAnswered502() {
 		UpstreamFailure failure = UpstreamFailure.SERVER_DOWN;
 		assertThat(failure.retryOn()).isNull();
@@ -111,6 +126,10 @@ class UpstreamFailureTests {
 		assertThat(UpstreamFailure.of(new UpstreamException(UpstreamFailure.SERVER_DOWN, "app", null)))
 			.isEqualTo(UpstreamFailure.SERVER_DOWN);
 		assertThat(UpstreamFailure.of(new IllegalStateException("bug"))).isNull();
+	}
+
+	private static Throwable badFraming(String reason) {
+		return new BadResponseFramingException(reason);
 	}
 
 }
