@@ -14,9 +14,10 @@ import org.springframework.web.server.ResponseStatusException;
  * <li>empty segments ({@code //}) are merged into one {@code /} before matching, as
  * HAProxy's {@code normalize-uri path-merge-slashes} does;</li>
  * <li>refused: a dot segment ({@code .} or {@code ..}, literal or percent-encoded, also
- * before a {@code ;}), an encoded slash or backslash, a backslash, an encoded control
- * character ({@code %00}–{@code %1F}, {@code %7F}), a malformed percent-encoding, an
- * invalid or overlong UTF-8 sequence, a raw byte that is not printable ASCII.</li>
+ * before a {@code ;}, or next to an encoded slash or backslash, which some servers take
+ * for a separator), a backslash, an encoded control character ({@code %00}–{@code %1F},
+ * {@code %7F}), a malformed percent-encoding, an invalid or overlong UTF-8 sequence, a
+ * raw byte that is not printable ASCII.</li>
  * </ul>
  * Dot segments are refused rather than resolved: browsers and HTTP libraries resolve them
  * before sending, so a request that still holds one is probing, and resolving it would
@@ -89,11 +90,17 @@ final class SafePaths {
 			if (b < 0x20 || b == 0x7F) {
 				return "an encoded control character (" + rawPath.substring(i, i + 3) + ") in the path";
 			}
-			if (b == '/') {
-				return "an encoded slash (%2F) in the path";
-			}
-			if (b == '\\') {
-				return "an encoded backslash (%5C) in the path";
+			if (b == '/' || b == '\\') {
+				// Passed on as sent, but a server that decodes it may split the segment
+				// there: neither side of it may be a dot segment.
+				if (!parameters && isDotSegment(dots, other)) {
+					return "a dot segment (. or ..) in the path";
+				}
+				dots = 0;
+				other = false;
+				parameters = false;
+				i += 2;
+				continue;
 			}
 			if (b == '.') {
 				dots++;
