@@ -11,17 +11,18 @@ public final class Balancers {
 
 	/** A new balancer for the pool's {@code balance}, with no state yet. */
 	public static Balancer of(Pool pool) {
-		return switch (pool.balance()) {
+		Balancer balancer = switch (pool.balance()) {
 			case ROUND_ROBIN -> new WeightedRoundRobin();
 			case LEAST_CONNECTIONS -> new LeastConnections();
 			case RANDOM -> new WeightedRandom();
 			case HASH -> new ConsistentHash(pool.hash().factor());
 		};
+		return pool.sticky().enabled() ? new Sticky(balancer) : balancer;
 	}
 
 	/** Whether a balancer made for {@code before} serves {@code after} as it is. */
 	public static boolean same(Pool before, Pool after) {
-		return before.balance() == after.balance()
+		return before.balance() == after.balance() && before.sticky().enabled() == after.sticky().enabled()
 				&& (after.balance() != Balance.HASH || before.hash().factor() == after.hash().factor());
 	}
 

@@ -6,6 +6,7 @@ import java.util.function.LongSupplier;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 import io.junction.pools.ServerState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which servers of a pool may take one request, the one rule every {@link Balancer}
@@ -25,18 +26,21 @@ public final class Candidates {
 
 	private final long key;
 
+	private final @Nullable PoolServer requested;
+
 	private boolean panic;
 
-	private Candidates(Pool pool, FailedServers failed, long now, long key) {
+	private Candidates(Pool pool, FailedServers failed, long now, long key, @Nullable PoolServer requested) {
 		this.pool = pool;
 		this.failed = failed;
 		this.now = now;
 		this.key = key;
+		this.requested = requested;
 	}
 
 	/** The candidates of {@code pool} for a request that {@code failed} so far. */
 	public static Candidates of(Pool pool, FailedServers failed, LongSupplier nanoClock) {
-		return new Candidates(pool, failed, nanoClock.getAsLong(), 0);
+		return new Candidates(pool, failed, nanoClock.getAsLong(), 0, null);
 	}
 
 	/**
@@ -44,12 +48,30 @@ public final class Candidates {
 	 * pool hashes on) that {@code failed} so far.
 	 */
 	public static Candidates keyed(Pool pool, FailedServers failed, LongSupplier nanoClock, long key) {
-		return new Candidates(pool, failed, nanoClock.getAsLong(), key);
+		return new Candidates(pool, failed, nanoClock.getAsLong(), key, null);
+	}
+
+	/**
+	 * The candidates of {@code pool} for a request with the hash {@code key} (0 when the
+	 * pool does not hash) whose sticky cookie names {@code requested} (null when it names
+	 * no server of the pool), that {@code failed} so far.
+	 */
+	public static Candidates requested(Pool pool, FailedServers failed, LongSupplier nanoClock, long key,
+			@Nullable PoolServer requested) {
+		return new Candidates(pool, failed, nanoClock.getAsLong(), key, requested);
 	}
 
 	/** The hash of the request's key, for balancers that hash; 0 when it has none. */
 	public long key() {
 		return this.key;
+	}
+
+	/**
+	 * The server of the pool that the request's sticky cookie names, for {@link Sticky};
+	 * null when it names none.
+	 */
+	public @Nullable PoolServer requested() {
+		return this.requested;
 	}
 
 	/** The pool's servers, candidates or not, in configuration order. */

@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param protocol the HTTP version spoken to the servers
  * @param balance how the server of each request is picked
  * @param hash what {@link Balance#HASH} hashes, and its bound
+ * @param sticky the sticky sessions' cookie, if any
  * @param discovery how servers are found in DNS, or null when all are configured
  * @param rotation the servers' admin states and weights, changed at run time
  */
@@ -35,7 +36,7 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 		@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 		ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-		HashSettings hash, @Nullable DiscoverySettings discovery, Rotation rotation) {
+		HashSettings hash, StickySettings sticky, @Nullable DiscoverySettings discovery, Rotation rotation) {
 
 	public Pool {
 		servers = List.copyOf(servers);
@@ -46,9 +47,9 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 			@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 			ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-			HashSettings hash, @Nullable DiscoverySettings discovery) {
+			HashSettings hash, StickySettings sticky, @Nullable DiscoverySettings discovery) {
 		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout,
-				maxRequestBody, onDown, connectionPool, tls, protocol, balance, hash, discovery,
+				maxRequestBody, onDown, connectionPool, tls, protocol, balance, hash, sticky, discovery,
 				new Rotation(servers, healthCheck.enabled()));
 	}
 
@@ -56,6 +57,19 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 	public @Nullable PoolServer server(String name) {
 		for (PoolServer server : this.servers) {
 			if (server.getName().equals(name)) {
+				return server;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The server whose {@link PoolServer#stickyToken() sticky token} is {@code token}, or
+	 * {@code null} when the pool has none.
+	 */
+	public @Nullable PoolServer serverByStickyToken(String token) {
+		for (PoolServer server : this.servers) {
+			if (server.stickyToken().equals(token)) {
 				return server;
 			}
 		}

@@ -32,6 +32,9 @@ public final class PoolServer {
 
 	private final boolean discovered;
 
+	// Computed once: a request only compares it with its sticky cookie.
+	private final String stickyToken;
+
 	PoolServer(String pool, String name, URI uri, int weight) {
 		this(pool, name, uri, weight, false);
 	}
@@ -44,6 +47,16 @@ public final class PoolServer {
 		this.state = new ServerState(weight);
 		this.port = (uri.getPort() != -1) ? uri.getPort() : (isSecure() ? 443 : 80);
 		this.origin = uri.getScheme() + "://" + uri.getRawAuthority();
+		this.stickyToken = StickySettings.token(pool, name);
+	}
+
+	/**
+	 * The value of a sticky cookie that names this server: opaque, the same on every
+	 * replica and after a restart, since it depends on the pool's and server's names
+	 * only.
+	 */
+	public String stickyToken() {
+		return this.stickyToken;
 	}
 
 	/** Scheme, host and port as the start of a URL, such as {@code http://app01:8080}. */

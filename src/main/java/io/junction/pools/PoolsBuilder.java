@@ -142,7 +142,8 @@ final class PoolsBuilder {
 				maxRequestBody(key + ".max-request-body", pool.getMaxRequestBody()), pool.getOnDown(),
 				connectionPool(key + ".connection-pool", pool.getConnectionPool()), tls(key + ".tls", pool.getTls()),
 				protocol(key + ".protocol", pool.getProtocol(), built, discovery), pool.getBalance(),
-				HashSettings.of(key, pool.getHashOn(), pool.getHashBalanceFactor()), discovery);
+				HashSettings.of(key, pool.getHashOn(), pool.getHashBalanceFactor()),
+				StickySettings.of(key, pool.getSticky()), discovery);
 	}
 
 	// A server found in DNS: named after the name and the address, kept while DNS gives

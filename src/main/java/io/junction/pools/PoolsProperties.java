@@ -158,6 +158,20 @@ public class PoolsProperties {
 		 */
 		private double hashBalanceFactor = 1.25;
 
+		/**
+		 * Sticky sessions by cookie (HAProxy {@code cookie <name> insert indirect
+		 * nocache}): off unless {@code sticky.cookie} names the cookie.
+		 */
+		private Sticky sticky = new Sticky();
+
+		public Sticky getSticky() {
+			return this.sticky;
+		}
+
+		public void setSticky(Sticky sticky) {
+			this.sticky = sticky;
+		}
+
 		public Balance getBalance() {
 			return this.balance;
 		}
@@ -300,6 +314,45 @@ public class PoolsProperties {
 
 		public void setConnectionPool(ConnectionPool connectionPool) {
 			this.connectionPool = connectionPool;
+		}
+
+	}
+
+	/**
+	 * Sticky sessions: a cookie that names the server of a client's first request, so
+	 * that its next requests go to the same server while it may take them.
+	 */
+	public static class Sticky {
+
+		/**
+		 * Name of the cookie that names the client's server (HAProxy
+		 * {@code cookie <name>}); its value is an opaque token of the pool's and the
+		 * server's names, never the server's address. Default none: no sticky sessions.
+		 */
+		private @Nullable String cookie;
+
+		/**
+		 * How the cookie is kept: insert (Junction sets it on the response that chose a
+		 * new server, with {@code Cache-Control: private}, and removes it from the
+		 * requests sent to the servers; HAProxy {@code insert indirect nocache}). Default
+		 * insert.
+		 */
+		private StickyMode mode = StickyMode.INSERT;
+
+		public @Nullable String getCookie() {
+			return this.cookie;
+		}
+
+		public void setCookie(@Nullable String cookie) {
+			this.cookie = cookie;
+		}
+
+		public StickyMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(StickyMode mode) {
+			this.mode = mode;
 		}
 
 	}

@@ -96,6 +96,9 @@ public final class Forwarding {
 	// What the pool hashes, for balance: hash; else 0.
 	private final long hashKey;
 
+	// The request's sticky cookie, for a pool with sticky sessions; else null.
+	private final @Nullable StickyCookie sticky;
+
 	private @Nullable Attempt current;
 
 	private int attempts;
@@ -127,6 +130,7 @@ public final class Forwarding {
 			this.request = request;
 		}
 		this.hashKey = (this.pool.balance() == Balance.HASH) ? HashKey.of(this.pool.hash(), this.request, headers) : 0;
+		this.sticky = StickyCookie.of(this.pool, this.request);
 		this.connectTimeout = Metadata.connectTimeout(route);
 		this.started = nanoClock.getAsLong();
 		Duration responseTimeout = Metadata.responseTimeout(route, this.pool.responseTimeout());
@@ -164,7 +168,10 @@ public final class Forwarding {
 
 	/** Tries the next server the balancer chooses; emits the try whose answer is kept. */
 	private Mono<Attempt> tryNext() {
-		PoolServer server = Candidates.keyed(this.pool, this.failed, this.nanoClock, this.hashKey)
+		StickyCookie sticky = this.sticky;
+		PoolServer server = Candidates
+			.requested(this.pool, this.failed, this.nanoClock, this.hashKey,
+					(sticky != null) ? sticky.requested() : null)
 			.choose(this.upstream.balancer());
 		if (server == null) {
 			UpstreamException last = this.lastError;
@@ -215,6 +222,9 @@ public final class Forwarding {
 				}
 				io.netty.handler.codec.http.HttpHeaders sentHeaders = out.requestHeaders();
 				this.headers.toServer(request, sentHeaders);
+				if (this.sticky != null) {
+					this.sticky.removeFrom(sentHeaders);
+				}
 				// Reactor Netty names the server in Host, unless the route keeps the
 				// client's.
 				if (this.preserveHost) {
@@ -258,6 +268,9 @@ public final class Forwarding {
 			java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
 			Disposable session = this.upstream.client().traffic(this.connectTimeout).headers((sent) -> {
 				this.headers.toServer(request, sent);
+				if (this.sticky != null) {
+					this.sticky.removeFrom(sent);
+				}
 				WebSocketTunnel.removeHandshakeHeaders(sent);
 			}).doOnRequest((sent, connection) -> {
 				Channel channel = connection.channel();
@@ -390,11 +403,13 @@ public final class Forwarding {
 		if (this.webSockets != null) {
 			WebSocketTunnel tunnel = attempt.tunnel();
 			if (tunnel != null) {
+				stick(attempt, response.getHeaders());
 				return tunnel.splice(response, attempt.upgradeHeaders(), this.headers);
 			}
 			// A refused upgrade: its status and headers; its body is not kept.
 			response.setStatusCode(HttpStatusCode.valueOf(attempt.status()));
 			this.headers.toClient(attempt.upgradeHeaders(), response.getHeaders());
+			stick(attempt, response.getHeaders());
 			response.getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
 			return response.setComplete();
 		}
@@ -404,6 +419,7 @@ public final class Forwarding {
 		response.setStatusCode(HttpStatusCode.valueOf(attempt.status()));
 		HttpHeaders sent = response.getHeaders();
 		this.headers.toClient(receivedHeaders, sent);
+		stick(attempt, sent);
 		if (receivedHeaders.contains(HttpHeaders.CONTENT_LENGTH)) {
 			sent.remove(HttpHeaders.TRANSFER_ENCODING);
 		}
@@ -433,6 +449,14 @@ public final class Forwarding {
 		// A response that does not reach the client whole leaves its connection unfit
 		// for reuse.
 		return write.doOnCancel(connection::dispose).doOnError((error) -> connection.dispose());
+	}
+
+	/** Names the try's server in the sticky cookie, if the pool has one. */
+	private void stick(Attempt attempt, HttpHeaders sent) {
+		StickyCookie sticky = this.sticky;
+		if (sticky != null) {
+			sticky.setOn(sent, attempt.server(), this.headers.isSecure(this.exchange.getRequest()));
+		}
 	}
 
 	private static DataBuffer wrap(ByteBuf buffer, DataBufferFactory factory) {

@@ -63,6 +63,26 @@ public final class ProxyHeaders {
 	}
 
 	/**
+	 * Whether the client reached Junction over https: the traffic port's own TLS, or,
+	 * from a trusted proxy (an ELB that ends TLS), its first X-Forwarded-Proto.
+	 */
+	boolean isSecure(ServerHttpRequest request) {
+		if ("https".equalsIgnoreCase(request.getURI().getScheme())) {
+			return true;
+		}
+		String proto = request.getHeaders().getFirst(PROTO);
+		if (proto == null) {
+			return false;
+		}
+		String peer = ClientAddress.ip(request);
+		if (peer == null || !this.trustedProxies.matcher(peer).matches()) {
+			return false;
+		}
+		int comma = proto.indexOf(',');
+		return ((comma < 0) ? proto : proto.substring(0, comma)).trim().equalsIgnoreCase("https");
+	}
+
+	/**
 	 * Writes the headers of {@code request} that go on to the server into {@code sent}.
 	 */
 	public void toServer(ServerHttpRequest request, io.netty.handler.codec.http.HttpHeaders sent) {

@@ -152,6 +152,26 @@ class PoolsConfigurationTests {
 	}
 
 	@Test
+	void stickyModeOtherThanInsertIsRefusedNamingTheKey() {
+		assertThat(refusalOf("sticky.cookie=SRV", "sticky.mode=rewrite"))
+			.hasMessage(FOO + ".sticky.mode: 'rewrite' is not one of insert");
+	}
+
+	@Test
+	void stickyCookieThatIsNoCookieNameIsRefusedNamingTheKey() {
+		assertThat(refusalOf("sticky.cookie=SRV;x").getKey()).isEqualTo(FOO + ".sticky.cookie");
+	}
+
+	@Test
+	void stickySessionsAreOffUnlessACookieIsNamed() {
+		try (ConfigurableApplicationContext context = Startup.run(FOO + ".servers[0].name=app01",
+				FOO + ".servers[0].url=http://127.0.0.1:19001", FOO + ".sticky.mode=insert")) {
+			Pool pool = context.getBean(PoolRegistry.class).current().get("services-foo-v1");
+			assertThat(pool.sticky().enabled()).isFalse();
+		}
+	}
+
+	@Test
 	void balanceTakesEachAlgorithmAndHaproxysSpellingOfRoundRobin() {
 		Map.of("least-connections", Balance.LEAST_CONNECTIONS, "random", Balance.RANDOM, "roundrobin",
 				Balance.ROUND_ROBIN, "hash", Balance.HASH)

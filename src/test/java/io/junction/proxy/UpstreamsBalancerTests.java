@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.junction.balancing.Balancer;
 import io.junction.balancing.LeastConnections;
+import io.junction.balancing.Sticky;
 import io.junction.balancing.WeightedRandom;
 import io.junction.balancing.WeightedRoundRobin;
 import io.junction.pools.Balance;
@@ -51,6 +52,20 @@ class UpstreamsBalancerTests {
 		this.properties.getBackends().get("app").getConnectionPool().setMaxConnections(7);
 		this.registry.swap(this.properties);
 		assertThat(balancer()).isSameAs(before);
+	}
+
+	@Test
+	void aSwapThatTurnsStickySessionsOnOrOffWrapsOrUnwrapsTheBalancer() {
+		this.properties.getBackends().get("app").getSticky().setCookie("SRV");
+		this.registry.swap(this.properties);
+		Balancer sticky = balancer();
+		assertThat(sticky).isInstanceOf(Sticky.class);
+		this.properties.getBackends().get("app").getSticky().setCookie("JSRV");
+		this.registry.swap(this.properties);
+		assertThat(balancer()).isSameAs(sticky);
+		this.properties.getBackends().get("app").getSticky().setCookie(null);
+		this.registry.swap(this.properties);
+		assertThat(balancer()).isInstanceOf(WeightedRoundRobin.class);
 	}
 
 	private void swap(Balance balance) {
