@@ -76,6 +76,17 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 		return available;
 	}
 
+	/** How many servers passive checks keep ejected at {@code nanoTime}. */
+	public int ejectedCount(long nanoTime) {
+		int ejected = 0;
+		for (PoolServer server : this.servers) {
+			if (server.state().isEjected(nanoTime)) {
+				ejected++;
+			}
+		}
+		return ejected;
+	}
+
 	/** How many servers active checks hold UP. */
 	public int upCount() {
 		int up = 0;

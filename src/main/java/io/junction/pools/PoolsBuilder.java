@@ -282,7 +282,8 @@ final class PoolsBuilder {
 	private static PassiveCheckSettings passiveCheck(String key, PoolsProperties.PassiveCheck check) {
 		return new PassiveCheckSettings(check.isEnabled(),
 				atLeastOne(key + ".consecutive-errors", check.getConsecutiveErrors()),
-				positive(key + ".eject-time", check.getEjectTime()), check.isLayer7());
+				positive(key + ".eject-time", check.getEjectTime()), check.isLayer7(),
+				percent(key + ".max-ejected-percent", check.getMaxEjectedPercent()));
 	}
 
 	private static RetryPolicy retry(String key, PoolsProperties.Pool pool) {
@@ -339,6 +340,13 @@ final class PoolsBuilder {
 	private static ConnectionPoolSettings connectionPool(String key, PoolsProperties.ConnectionPool pool) {
 		return new ConnectionPoolSettings(atLeastOne(key + ".max-connections", pool.getMaxConnections()),
 				positive(key + ".max-idle-time", pool.getMaxIdleTime()));
+	}
+
+	private static int percent(String key, int value) {
+		if (value < 0 || value > 100) {
+			throw new InvalidConfigurationException(key, value + " must be from 0 to 100");
+		}
+		return value;
 	}
 
 	private static int atLeastOne(String key, int value) {

@@ -508,6 +508,24 @@ public class PoolsProperties {
 		 */
 		private boolean layer7;
 
+		/**
+		 * Most servers of the pool that passive checks may keep ejected at once, as a
+		 * percent of its servers, from 0 to 100 (Envoy {@code max_ejection_percent}); a
+		 * server that fails while the pool is at its cap stays in rotation, and is
+		 * ejected on its next failure once another's ejection has ended. Above 0, one
+		 * server may always be ejected, however small the pool; 0 ejects none. Default
+		 * 50.
+		 */
+		private int maxEjectedPercent = 50;
+
+		public int getMaxEjectedPercent() {
+			return this.maxEjectedPercent;
+		}
+
+		public void setMaxEjectedPercent(int maxEjectedPercent) {
+			this.maxEjectedPercent = maxEjectedPercent;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
