@@ -7,7 +7,6 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import io.junction.pools.PoolServer;
-import io.junction.pools.Rotation;
 
 /**
  * HAProxy's {@code balance uri|hdr|source} with {@code hash-type consistent}, with
@@ -31,8 +30,11 @@ public final class ConsistentHash implements Balancer {
 
 	private final double factor;
 
-	// The ring for the rotation order it was built from.
+	// The rings for the rotation orders they were built from: of the normal servers,
+	// and of the backups, which take the keys while no normal server is a candidate.
 	private volatile @Nullable Ring ring;
+
+	private volatile @Nullable Ring backupRing;
 
 	/**
 	 * @param factor the bound on a server's requests in flight, as a multiple of its
@@ -87,12 +89,17 @@ public final class ConsistentHash implements Balancer {
 	}
 
 	private Ring ringFor(Candidates candidates) {
-		Rotation rotation = candidates.pool().rotation();
-		int[] order = rotation.order();
-		Ring ring = this.ring;
+		boolean backups = candidates.usesBackups();
+		int[] order = candidates.order();
+		Ring ring = backups ? this.backupRing : this.ring;
 		if (ring == null || ring.order != order) {
 			ring = Ring.of(candidates.servers(), order);
-			this.ring = ring;
+			if (backups) {
+				this.backupRing = ring;
+			}
+			else {
+				this.ring = ring;
+			}
 		}
 		return ring;
 	}

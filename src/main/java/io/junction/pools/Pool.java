@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param protocol the HTTP version spoken to the servers
  * @param balance how the server of each request is picked
  * @param hash what {@link Balance#HASH} hashes, and its bound
+ * @param allBackups whether every backup server that may take a request shares them,
+ * rather than the first one only
  * @param discovery how servers are found in DNS, or null when all are configured
  * @param rotation the servers' admin states and weights, changed at run time
  */
@@ -35,7 +37,7 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 		@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 		ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-		HashSettings hash, @Nullable DiscoverySettings discovery, Rotation rotation) {
+		HashSettings hash, boolean allBackups, @Nullable DiscoverySettings discovery, Rotation rotation) {
 
 	public Pool {
 		servers = List.copyOf(servers);
@@ -46,9 +48,9 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 			@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 			ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-			HashSettings hash, @Nullable DiscoverySettings discovery) {
+			HashSettings hash, boolean allBackups, @Nullable DiscoverySettings discovery) {
 		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout,
-				maxRequestBody, onDown, connectionPool, tls, protocol, balance, hash, discovery,
+				maxRequestBody, onDown, connectionPool, tls, protocol, balance, hash, allBackups, discovery,
 				new Rotation(servers, healthCheck.enabled()));
 	}
 

@@ -123,12 +123,15 @@ final class PoolsBuilder {
 			URI uri = serverUri(serverKey + ".url", server.getUrl());
 			int weight = weight(serverKey + ".weight", server.getWeight());
 			PoolServer kept = (before != null) ? before.server(serverName) : null;
-			if (kept != null && kept.getUri().equals(uri)) {
+			// A server that becomes or stops being a backup is a new one: its role is
+			// part
+			// of what the balancers read without a lock.
+			if (kept != null && kept.getUri().equals(uri) && kept.isBackup() == server.isBackup()) {
 				kept.state().configureWeight(weight);
 				built[i] = kept;
 			}
 			else {
-				built[i] = new PoolServer(name, serverName, uri, weight);
+				built[i] = new PoolServer(name, serverName, uri, weight, false, server.isBackup());
 			}
 		}
 		HealthCheckSettings healthCheck = healthCheck(key + ".health-check", pool.getHealthCheck());
@@ -142,7 +145,7 @@ final class PoolsBuilder {
 				maxRequestBody(key + ".max-request-body", pool.getMaxRequestBody()), pool.getOnDown(),
 				connectionPool(key + ".connection-pool", pool.getConnectionPool()), tls(key + ".tls", pool.getTls()),
 				protocol(key + ".protocol", pool.getProtocol(), built, discovery), pool.getBalance(),
-				HashSettings.of(key, pool.getHashOn(), pool.getHashBalanceFactor()), discovery);
+				HashSettings.of(key, pool.getHashOn(), pool.getHashBalanceFactor()), pool.isAllBackups(), discovery);
 	}
 
 	// A server found in DNS: named after the name and the address, kept while DNS gives

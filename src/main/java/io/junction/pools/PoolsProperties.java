@@ -158,6 +158,21 @@ public class PoolsProperties {
 		 */
 		private double hashBalanceFactor = 1.25;
 
+		/**
+		 * Whether every backup server that may take a request shares the requests by
+		 * weight once no normal server may, rather than only the first backup in
+		 * configuration order (HAProxy {@code option allbackups}). Default false.
+		 */
+		private boolean allBackups;
+
+		public boolean isAllBackups() {
+			return this.allBackups;
+		}
+
+		public void setAllBackups(boolean allBackups) {
+			this.allBackups = allBackups;
+		}
+
 		public Balance getBalance() {
 			return this.balance;
 		}
@@ -633,6 +648,23 @@ public class PoolsProperties {
 		 * the server no new requests (HAProxy {@code weight}). Default 1.
 		 */
 		private int weight = 1;
+
+		/**
+		 * Whether the server is a backup (HAProxy {@code backup}): it takes requests only
+		 * when no normal server of the pool may (every one DOWN, ejected, out of rotation
+		 * or already failed by the request), and then only the first backup that may,
+		 * unless the pool sets {@code all-backups}. Ejected normal servers are not tried
+		 * in panic mode while a backup may take the request. Default false.
+		 */
+		private boolean backup;
+
+		public boolean isBackup() {
+			return this.backup;
+		}
+
+		public void setBackup(boolean backup) {
+			this.backup = backup;
+		}
 
 		public @Nullable String getName() {
 			return this.name;
