@@ -55,7 +55,9 @@ public final class ConsistentHash implements Balancer {
 		long inFlight = 0;
 		long weights = 0;
 		int count = 0;
-		for (PoolServer server : servers) {
+		// Indexed: the for-each loop's iterator is not always optimised away.
+		for (int i = 0; i < servers.size(); i++) {
+			PoolServer server = servers.get(i);
 			if (candidates.accepts(server)) {
 				inFlight += server.traffic().current();
 				weights += server.state().weight();
