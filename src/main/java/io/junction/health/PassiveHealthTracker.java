@@ -58,11 +58,18 @@ final class PassiveHealthTracker implements ServerObserver {
 		int errors = state.recordError(reason);
 		PassiveCheckSettings settings = pool.passiveCheck();
 		// At or past the threshold: past it when the cap held the server in rotation.
-		if (settings.enabled() && errors >= settings.consecutiveErrors() && eject(pool, state, settings, reason, now)) {
+		if (!settings.enabled() || errors < settings.consecutiveErrors()) {
+			return;
+		}
+		if (eject(pool, state, settings, reason, now)) {
 			StateChangeLog.ejected(pool, server, Durations.readable(settings.ejectTime()), errors, reason, now);
 			if (pool.onDown() == OnDown.CANCEL) {
 				StateChangeLog.cancelled(pool, server, server.cancelInFlight());
 			}
+		}
+		else if (errors == settings.consecutiveErrors() && !state.isEjected(now)) {
+			// Once per run of failures, not on each one the cap holds back.
+			StateChangeLog.notEjected(pool, server, errors, reason, settings.maxEjectedPercent());
 		}
 	}
 

@@ -11,6 +11,10 @@ import io.junction.pools.PoolRegistry;
 import io.junction.pools.OnDown;
 import io.junction.pools.TestPools;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Ejection on consecutive errors, for exactly the eject time, with a clock the test
  * moves; and the requests in flight to an ejected server cut short.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PassiveHealthTrackerTests {
 
 	private final AtomicLong clock = new AtomicLong(5_000_000_000L);
@@ -101,11 +106,14 @@ class PassiveHealthTrackerTests {
 	}
 
 	@Test
-	void atFiftyPercentFailuresOnThreeOfFourServersEjectOnlyTwo() {
+	void atFiftyPercentFailuresOnThreeOfFourServersEjectOnlyTwo(CapturedOutput output) {
 		Pool pool = pool(4, 50);
 		for (int server = 0; server < 3; server++) {
 			failThreeTimes(pool, pool.servers().get(server));
 		}
+		this.tracker.failed(pool, pool.servers().get(2), "connection reset");
+		assertThat(output.getOut()).containsOnlyOnce("backend app server app03 is not ejected (3 consecutive errors: "
+				+ "connection reset): max-ejected-percent 50 reached, until another server's ejection ends");
 		assertThat(pool.ejectedCount(this.clock.get())).isEqualTo(2);
 		assertThat(pool.servers().get(2).state().isEjected(this.clock.get())).isFalse();
 		assertThat(pool.servers().get(2).state().ejections()).isZero();
