@@ -3,6 +3,8 @@ package io.junction.balancing;
 import java.util.List;
 import java.util.function.LongSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 import io.junction.pools.ServerState;
@@ -15,6 +17,16 @@ import org.jspecify.annotations.Nullable;
  * none, the pool is in panic mode (Envoy's name): ejected servers are candidates again,
  * since trying one beats refusing the request. Panic mode overrides passive health only,
  * never active checks or the operator.
+ *
+ * <p>
+ * Backup servers (HAProxy {@code backup}) are candidates only when no normal server is:
+ * then the first backup in configuration order that may take the request, or, with the
+ * pool's {@code all-backups} (HAProxy {@code option allbackups}), every backup that may,
+ * by weight. Backups come before panic mode: a backup that is not known to fail beats a
+ * normal server that is, so ejected normal servers are tried again only when no backup
+ * may take the request either; in panic mode, the ejected normal servers come before the
+ * ejected backups. Balancers draw from {@link #order()}, the rotation order of the
+ * servers in use: the normal servers' or the backups'.
  */
 public final class Candidates {
 
@@ -29,6 +41,19 @@ public final class Candidates {
 	private final @Nullable PoolServer requested;
 
 	private boolean panic;
+
+	// Which servers this try uses, found on the first question and again on entering
+	// panic mode: one pass over the pool, then field reads.
+	private byte tier = UNKNOWN;
+
+	// With tier BACKUPS, the first backup that may take the request.
+	private @Nullable PoolServer firstBackup;
+
+	private static final byte UNKNOWN = 0;
+
+	private static final byte NORMAL = 1;
+
+	private static final byte BACKUPS = 2;
 
 	private Candidates(Pool pool, FailedServers failed, long now, long key, @Nullable PoolServer requested) {
 		this.pool = pool;
@@ -84,8 +109,59 @@ public final class Candidates {
 		return this.pool;
 	}
 
+	/**
+	 * The rotation order of the servers this try uses, as indexes into
+	 * {@link #servers()}: the pool's normal servers, or its backups when no normal server
+	 * is a candidate.
+	 */
+	public int[] order() {
+		return usesBackups() ? this.pool.rotation().backupOrder() : this.pool.rotation().order();
+	}
+
 	/** Whether {@code server} may take the request. */
 	public boolean accepts(PoolServer server) {
+		if (!mayTake(server)) {
+			return false;
+		}
+		if (!server.isBackup()) {
+			// Even when the pass found none: the server came UP since, and is preferred.
+			return true;
+		}
+		return usesBackups() && (this.pool.allBackups() || server == this.firstBackup);
+	}
+
+	/**
+	 * Whether no normal server is a candidate, so that backups are: found once per try
+	 * (and panic mode).
+	 */
+	boolean usesBackups() {
+		if (this.tier == UNKNOWN) {
+			this.tier = findTier();
+		}
+		return this.tier == BACKUPS;
+	}
+
+	private byte findTier() {
+		PoolServer first = null;
+		List<PoolServer> servers = this.pool.servers();
+		for (int i = 0; i < servers.size(); i++) {
+			PoolServer server = servers.get(i);
+			if (mayTake(server)) {
+				if (!server.isBackup()) {
+					return NORMAL;
+				}
+				if (first == null) {
+					first = server;
+				}
+			}
+		}
+		this.firstBackup = first;
+		return BACKUPS;
+	}
+
+	// The rule without the backups: UP, in rotation, not ejected unless in panic, and
+	// not failed by this request.
+	private boolean mayTake(PoolServer server) {
 		ServerState state = server.state();
 		return state.isUp() && state.isInRotation() && (this.panic || !state.isEjected(this.now))
 				&& (this.failed.size() == 0 || !this.failed.contains(server));
@@ -105,12 +181,14 @@ public final class Candidates {
 			return false;
 		}
 		this.panic = true;
+		this.tier = UNKNOWN;
 		for (PoolServer server : this.pool.servers()) {
 			if (accepts(server)) {
 				return true;
 			}
 		}
 		this.panic = false;
+		this.tier = UNKNOWN;
 		return false;
 	}
 

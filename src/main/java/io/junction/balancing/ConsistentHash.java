@@ -7,7 +7,6 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import io.junction.pools.PoolServer;
-import io.junction.pools.Rotation;
 
 /**
  * HAProxy's {@code balance uri|hdr|source} with {@code hash-type consistent}, with
@@ -31,8 +30,11 @@ public final class ConsistentHash implements Balancer {
 
 	private final double factor;
 
-	// The ring for the rotation order it was built from.
+	// The rings for the rotation orders they were built from: of the normal servers,
+	// and of the backups, which take the keys while no normal server is a candidate.
 	private volatile @Nullable Ring ring;
+
+	private volatile @Nullable Ring backupRing;
 
 	/**
 	 * @param factor the bound on a server's requests in flight, as a multiple of its
@@ -53,7 +55,9 @@ public final class ConsistentHash implements Balancer {
 		long inFlight = 0;
 		long weights = 0;
 		int count = 0;
-		for (PoolServer server : servers) {
+		// Indexed: the for-each loop's iterator is not always optimised away.
+		for (int i = 0; i < servers.size(); i++) {
+			PoolServer server = servers.get(i);
 			if (candidates.accepts(server)) {
 				inFlight += server.traffic().current();
 				weights += server.state().weight();
@@ -87,12 +91,17 @@ public final class ConsistentHash implements Balancer {
 	}
 
 	private Ring ringFor(Candidates candidates) {
-		Rotation rotation = candidates.pool().rotation();
-		int[] order = rotation.order();
-		Ring ring = this.ring;
+		boolean backups = candidates.usesBackups();
+		int[] order = candidates.order();
+		Ring ring = backups ? this.backupRing : this.ring;
 		if (ring == null || ring.order != order) {
 			ring = Ring.of(candidates.servers(), order);
-			this.ring = ring;
+			if (backups) {
+				this.backupRing = ring;
+			}
+			else {
+				this.ring = ring;
+			}
 		}
 		return ring;
 	}

@@ -36,7 +36,7 @@ public final class WeightedRandom implements Balancer {
 
 	@Override
 	public @Nullable PoolServer choose(Candidates candidates) {
-		int[] order = candidates.pool().rotation().order();
+		int[] order = candidates.order();
 		if (order.length == 0) {
 			return null;
 		}

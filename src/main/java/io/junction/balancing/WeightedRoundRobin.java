@@ -21,7 +21,7 @@ public final class WeightedRoundRobin implements Balancer {
 
 	@Override
 	public @Nullable PoolServer choose(Candidates candidates) {
-		int[] order = candidates.pool().rotation().order();
+		int[] order = candidates.order();
 		int turns = order.length;
 		if (turns == 0) {
 			// Every server is drained, in maintenance or weighted 0: the operator's call.

@@ -16,10 +16,21 @@ import io.junction.pools.ServerState;
  * connections and timeouts, and with {@code layer7} also 5xx responses. With
  * {@code on-down: cancel}, the requests still in flight to an ejected server are cut
  * short.
+ *
+ * <p>
+ * Ejection is capped by {@code max-ejected-percent} (Envoy's
+ * {@code max_ejection_percent}): a server that reaches its errors while the pool has as
+ * many ejected as the cap allows stays in rotation, its errors still counted, and is
+ * ejected on its next failure after another's ejection has ended.
  */
 final class PassiveHealthTracker implements ServerObserver {
 
 	private final LongSupplier nanoClock;
+
+	// Ejections are rare (a run of failures), so one lock for all pools costs nothing on
+	// the request path, and keeps two servers from taking the last slot under the cap at
+	// once, or one server from being ejected twice by failures that race.
+	private final Object ejections = new Object();
 
 	PassiveHealthTracker(LongSupplier nanoClock) {
 		this.nanoClock = nanoClock;
@@ -46,13 +57,33 @@ final class PassiveHealthTracker implements ServerObserver {
 		}
 		int errors = state.recordError(reason);
 		PassiveCheckSettings settings = pool.passiveCheck();
-		// Exactly at the threshold: of several requests failing at once, one ejects.
-		if (settings.enabled() && errors == settings.consecutiveErrors()) {
-			state.eject(now + settings.ejectTime().toNanos(), reason);
+		// At or past the threshold: past it when the cap held the server in rotation.
+		if (!settings.enabled() || errors < settings.consecutiveErrors()) {
+			return;
+		}
+		if (eject(pool, state, settings, reason, now)) {
 			StateChangeLog.ejected(pool, server, Durations.readable(settings.ejectTime()), errors, reason, now);
 			if (pool.onDown() == OnDown.CANCEL) {
 				StateChangeLog.cancelled(pool, server, server.cancelInFlight());
 			}
+		}
+		else if (errors == settings.consecutiveErrors() && !state.isEjected(now)) {
+			// Once per run of failures, not on each one the cap holds back.
+			StateChangeLog.notEjected(pool, server, errors, reason, settings.maxEjectedPercent());
+		}
+	}
+
+	/**
+	 * Ejects the server unless another failure just did or the pool is at its cap;
+	 * returns whether it did.
+	 */
+	private boolean eject(Pool pool, ServerState state, PassiveCheckSettings settings, String reason, long now) {
+		synchronized (this.ejections) {
+			if (state.isEjected(now) || pool.ejectedCount(now) >= settings.maxEjected(pool.servers().size())) {
+				return false;
+			}
+			state.eject(now + settings.ejectTime().toNanos(), reason);
+			return true;
 		}
 	}
 

@@ -28,6 +28,11 @@ final class StateChangeLog {
 				+ reason + "), " + pool.availableCount(now) + " of " + pool.servers().size() + " servers available");
 	}
 
+	static void notEjected(Pool pool, PoolServer server, int errors, String reason, int maxEjectedPercent) {
+		logger.warn(prefix(pool, server) + " is not ejected (" + errors + " consecutive errors: " + reason
+				+ "): max-ejected-percent " + maxEjectedPercent + " reached, until another server's ejection ends");
+	}
+
 	static void cancelled(Pool pool, PoolServer server, int requests) {
 		if (requests > 0) {
 			logger.warn(prefix(pool, server) + ": " + requests + " requests in flight cut short (on-down: cancel)");

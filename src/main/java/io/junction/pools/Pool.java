@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param balance how the server of each request is picked
  * @param hash what {@link Balance#HASH} hashes, and its bound
  * @param sticky the sticky sessions' cookie, if any
+ * @param allBackups whether every backup server that may take a request shares them,
+ * rather than the first one only
  * @param discovery how servers are found in DNS, or null when all are configured
  * @param rotation the servers' admin states and weights, changed at run time
  */
@@ -36,7 +38,8 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 		@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 		ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-		HashSettings hash, StickySettings sticky, @Nullable DiscoverySettings discovery, Rotation rotation) {
+		HashSettings hash, StickySettings sticky, boolean allBackups, @Nullable DiscoverySettings discovery,
+		Rotation rotation) {
 
 	public Pool {
 		servers = List.copyOf(servers);
@@ -47,9 +50,9 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 			@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 			ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-			HashSettings hash, StickySettings sticky, @Nullable DiscoverySettings discovery) {
+			HashSettings hash, StickySettings sticky, boolean allBackups, @Nullable DiscoverySettings discovery) {
 		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout,
-				maxRequestBody, onDown, connectionPool, tls, protocol, balance, hash, sticky, discovery,
+				maxRequestBody, onDown, connectionPool, tls, protocol, balance, hash, sticky, allBackups, discovery,
 				new Rotation(servers, healthCheck.enabled()));
 	}
 
@@ -88,6 +91,17 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 			}
 		}
 		return available;
+	}
+
+	/** How many servers passive checks keep ejected at {@code nanoTime}. */
+	public int ejectedCount(long nanoTime) {
+		int ejected = 0;
+		for (PoolServer server : this.servers) {
+			if (server.state().isEjected(nanoTime)) {
+				ejected++;
+			}
+		}
+		return ejected;
 	}
 
 	/** How many servers active checks hold UP. */

@@ -35,12 +35,19 @@ public final class PoolServer {
 	// Computed once: a request only compares it with its sticky cookie.
 	private final String stickyToken;
 
+	private final boolean backup;
+
 	PoolServer(String pool, String name, URI uri, int weight) {
 		this(pool, name, uri, weight, false);
 	}
 
 	PoolServer(String pool, String name, URI uri, int weight, boolean discovered) {
+		this(pool, name, uri, weight, discovered, false);
+	}
+
+	PoolServer(String pool, String name, URI uri, int weight, boolean discovered, boolean backup) {
 		this.discovered = discovered;
+		this.backup = backup;
 		this.pool = pool;
 		this.name = name;
 		this.uri = uri;
@@ -105,6 +112,14 @@ public final class PoolServer {
 		return this.discovered;
 	}
 
+	/**
+	 * Whether the server is a backup (HAProxy {@code backup}), a candidate only when no
+	 * normal server of its pool is.
+	 */
+	public boolean isBackup() {
+		return this.backup;
+	}
+
 	/** The server's name in its pool. */
 	public String getName() {
 		return this.name;
@@ -133,7 +148,7 @@ public final class PoolServer {
 
 	/**
 	 * The server as the health endpoint and the admin endpoint show it: state, admin
-	 * state, weight, URL and the last failure, if any.
+	 * state, weight, URL, {@code backup: true} on a backup, and the last failure, if any.
 	 */
 	public Map<String, Object> details(long nanoTime) {
 		Map<String, Object> details = new LinkedHashMap<>();
@@ -141,6 +156,9 @@ public final class PoolServer {
 		details.put("adminState", this.state.adminState().name());
 		details.put("weight", this.state.weight());
 		details.put("url", this.uri.toString());
+		if (this.backup) {
+			details.put("backup", true);
+		}
 		String lastFailure = this.state.lastFailure();
 		if (lastFailure != null) {
 			details.put("lastFailure", lastFailure);

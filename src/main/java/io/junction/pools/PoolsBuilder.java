@@ -123,12 +123,15 @@ final class PoolsBuilder {
 			URI uri = serverUri(serverKey + ".url", server.getUrl());
 			int weight = weight(serverKey + ".weight", server.getWeight());
 			PoolServer kept = (before != null) ? before.server(serverName) : null;
-			if (kept != null && kept.getUri().equals(uri)) {
+			// A server that becomes or stops being a backup is a new one: its role is
+			// part
+			// of what the balancers read without a lock.
+			if (kept != null && kept.getUri().equals(uri) && kept.isBackup() == server.isBackup()) {
 				kept.state().configureWeight(weight);
 				built[i] = kept;
 			}
 			else {
-				built[i] = new PoolServer(name, serverName, uri, weight);
+				built[i] = new PoolServer(name, serverName, uri, weight, false, server.isBackup());
 			}
 		}
 		HealthCheckSettings healthCheck = healthCheck(key + ".health-check", pool.getHealthCheck());
@@ -143,7 +146,7 @@ final class PoolsBuilder {
 				connectionPool(key + ".connection-pool", pool.getConnectionPool()), tls(key + ".tls", pool.getTls()),
 				protocol(key + ".protocol", pool.getProtocol(), built, discovery), pool.getBalance(),
 				HashSettings.of(key, pool.getHashOn(), pool.getHashBalanceFactor()),
-				StickySettings.of(key, pool.getSticky()), discovery);
+				StickySettings.of(key, pool.getSticky()), pool.isAllBackups(), discovery);
 	}
 
 	// A server found in DNS: named after the name and the address, kept while DNS gives
@@ -283,7 +286,8 @@ final class PoolsBuilder {
 	private static PassiveCheckSettings passiveCheck(String key, PoolsProperties.PassiveCheck check) {
 		return new PassiveCheckSettings(check.isEnabled(),
 				atLeastOne(key + ".consecutive-errors", check.getConsecutiveErrors()),
-				positive(key + ".eject-time", check.getEjectTime()), check.isLayer7());
+				positive(key + ".eject-time", check.getEjectTime()), check.isLayer7(),
+				percent(key + ".max-ejected-percent", check.getMaxEjectedPercent()));
 	}
 
 	private static RetryPolicy retry(String key, PoolsProperties.Pool pool) {
@@ -340,6 +344,13 @@ final class PoolsBuilder {
 	private static ConnectionPoolSettings connectionPool(String key, PoolsProperties.ConnectionPool pool) {
 		return new ConnectionPoolSettings(atLeastOne(key + ".max-connections", pool.getMaxConnections()),
 				positive(key + ".max-idle-time", pool.getMaxIdleTime()));
+	}
+
+	private static int percent(String key, int value) {
+		if (value < 0 || value > 100) {
+			throw new InvalidConfigurationException(key, value + " must be from 0 to 100");
+		}
+		return value;
 	}
 
 	private static int atLeastOne(String key, int value) {

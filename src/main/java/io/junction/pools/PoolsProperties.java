@@ -172,6 +172,21 @@ public class PoolsProperties {
 			this.sticky = sticky;
 		}
 
+		/**
+		 * Whether every backup server that may take a request shares the requests by
+		 * weight once no normal server may, rather than only the first backup in
+		 * configuration order (HAProxy {@code option allbackups}). Default false.
+		 */
+		private boolean allBackups;
+
+		public boolean isAllBackups() {
+			return this.allBackups;
+		}
+
+		public void setAllBackups(boolean allBackups) {
+			this.allBackups = allBackups;
+		}
+
 		public Balance getBalance() {
 			return this.balance;
 		}
@@ -561,6 +576,24 @@ public class PoolsProperties {
 		 */
 		private boolean layer7;
 
+		/**
+		 * Most servers of the pool that passive checks may keep ejected at once, as a
+		 * percent of its servers, from 0 to 100 (Envoy {@code max_ejection_percent}); a
+		 * server that fails while the pool is at its cap stays in rotation, and is
+		 * ejected on its next failure once another's ejection has ended. Above 0, one
+		 * server may always be ejected, however small the pool; 0 ejects none. Default
+		 * 50.
+		 */
+		private int maxEjectedPercent = 50;
+
+		public int getMaxEjectedPercent() {
+			return this.maxEjectedPercent;
+		}
+
+		public void setMaxEjectedPercent(int maxEjectedPercent) {
+			this.maxEjectedPercent = maxEjectedPercent;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -668,6 +701,23 @@ public class PoolsProperties {
 		 * the server no new requests (HAProxy {@code weight}). Default 1.
 		 */
 		private int weight = 1;
+
+		/**
+		 * Whether the server is a backup (HAProxy {@code backup}): it takes requests only
+		 * when no normal server of the pool may (every one DOWN, ejected, out of rotation
+		 * or already failed by the request), and then only the first backup that may,
+		 * unless the pool sets {@code all-backups}. Ejected normal servers are not tried
+		 * in panic mode while a backup may take the request. Default false.
+		 */
+		private boolean backup;
+
+		public boolean isBackup() {
+			return this.backup;
+		}
+
+		public void setBackup(boolean backup) {
+			this.backup = backup;
+		}
 
 		public @Nullable String getName() {
 			return this.name;

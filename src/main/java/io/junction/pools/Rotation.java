@@ -22,22 +22,37 @@ public final class Rotation {
 
 	private final boolean checked;
 
-	// Index into servers of each turn of one cycle; empty when no server is in rotation.
+	// Index into servers of each turn of one cycle of the normal servers, and of the
+	// backups: apart, so that a backup's turns never go to the normal server after it.
+	// Empty when no such server is in rotation.
 	private volatile int[] order;
+
+	private volatile int[] backupOrder;
 
 	Rotation(List<PoolServer> servers, boolean checked) {
 		this.servers = List.copyOf(servers);
 		this.checked = checked;
-		this.order = order(this.servers);
+		publish();
 	}
 
 	/**
-	 * One cycle of turns, as indexes into the pool's servers. Never modified. Each server
-	 * in rotation has as many turns as its weight (over the weights' divisor), so a turn
-	 * taken at random is a server drawn by weight.
+	 * One cycle of turns of the normal (not backup) servers, as indexes into the pool's
+	 * servers. Never modified. Each such server in rotation has as many turns as its
+	 * weight (over the weights' divisor), so a turn taken at random is a server drawn by
+	 * weight.
 	 */
 	public int[] order() {
 		return this.order;
+	}
+
+	/** The same as {@link #order()} for the backup servers. */
+	public int[] backupOrder() {
+		return this.backupOrder;
+	}
+
+	private void publish() {
+		this.order = order(this.servers, false);
+		this.backupOrder = order(this.servers, true);
 	}
 
 	/**
@@ -53,7 +68,7 @@ public final class Rotation {
 			serverState.awaitCheck();
 		}
 		serverState.setAdminState(state);
-		this.order = order(this.servers);
+		publish();
 		return previous;
 	}
 
@@ -69,7 +84,7 @@ public final class Rotation {
 		ServerState serverState = stateOf(server);
 		int previous = serverState.weight();
 		serverState.setWeight(weight);
-		this.order = order(this.servers);
+		publish();
 		return previous;
 	}
 
@@ -87,11 +102,17 @@ public final class Rotation {
 	 * equal weights give a cycle of one turn per server.
 	 */
 	static int[] order(List<PoolServer> servers) {
+		return order(servers, false);
+	}
+
+	/** {@link #order(List)} over the backups, or over the normal servers. */
+	static int[] order(List<PoolServer> servers, boolean backups) {
 		int[] weights = new int[servers.size()];
 		int divisor = 0;
 		for (int i = 0; i < weights.length; i++) {
-			ServerState state = servers.get(i).state();
-			weights[i] = state.isInRotation() ? state.weight() : 0;
+			PoolServer server = servers.get(i);
+			ServerState state = server.state();
+			weights[i] = (state.isInRotation() && server.isBackup() == backups) ? state.weight() : 0;
 			divisor = gcd(divisor, weights[i]);
 		}
 		if (divisor == 0) {

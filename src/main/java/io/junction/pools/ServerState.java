@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * state and weight), read by the load balancer on every request and written by the health
  * checks and by {@link Rotation}. Lock-free: every field is volatile or atomic, and each
  * transition is written by one checker at a time (active checks run one at a time per
- * server; ejection is decided under {@link #recordError()}'s atomic count; admin changes
- * under the pool's {@link Rotation}).
+ * server; ejection is decided under the passive checks' one lock, which also keeps the
+ * pool's {@code max-ejected-percent}; admin changes under the pool's {@link Rotation}).
  */
 public final class ServerState {
 

@@ -28,6 +28,25 @@ class BalancerAllocationTests {
 		assertThat(allocatedBytes(new WeightedRandom(), pool(true))).isLessThan(1024);
 	}
 
+	@Test
+	void choosingAmongBackupsAllocatesNothingPerChoice() {
+		for (boolean allBackups : new boolean[] { false, true }) {
+			Pool pool = TestPools.withBackups(allBackups, new int[] { 1, 2, 3, 4 }, 2, 3);
+			pool.servers().get(0).state().markDown("connection refused");
+			pool.servers().get(1).state().markDown("connection refused");
+			assertThat(allocatedBytes(new WeightedRoundRobin(), pool)).isLessThan(1024);
+			assertThat(allocatedBytes(new LeastConnections(), pool)).isLessThan(1024);
+			assertThat(allocatedBytes(new WeightedRandom(), pool)).isLessThan(1024);
+			assertThat(allocatedBytes(new ConsistentHash(1.25), pool)).isLessThan(1024);
+		}
+	}
+
+	@Test
+	void consistentHashAllocatesNothingPerChoice() {
+		assertThat(allocatedBytes(new ConsistentHash(1.25), pool(false))).isLessThan(1024);
+		assertThat(allocatedBytes(new ConsistentHash(1.25), pool(true))).isLessThan(1024);
+	}
+
 	// With most of the weight DOWN, the draws mostly fail and the balancers scan.
 	private static Pool pool(boolean mostlyDown) {
 		Pool pool = TestPools.registry(1, 2, 3, 256).current().get("app");

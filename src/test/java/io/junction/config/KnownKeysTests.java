@@ -37,7 +37,7 @@ class KnownKeysTests {
 	void poolKeyJunctionDoesNotHaveListsWhatAPoolTakes() {
 		assertThat(unknown("junction.backends.foo.option")).containsExactly(new ConfigurationProblem(
 				"junction.backends.foo.option",
-				"unknown key; junction.backends.foo takes: balance, connect-timeout, connection-pool, discovery, "
+				"unknown key; junction.backends.foo takes: all-backups, balance, connect-timeout, connection-pool, discovery, "
 						+ "hash-balance-factor, hash-on, health-check, max-request-body, on-down, passive-check, protocol, "
 						+ "response-timeout, retries, retry-buffer, retry-on, servers, sticky, tls, try-timeout"));
 	}

@@ -51,6 +51,24 @@ class PoolRegistryTests {
 	}
 
 	@Test
+	void serverThatBecomesABackupOnAReloadIsANewServerInTheBackupsOrder() {
+		PoolRegistry registry = TestPools.registry(1, 1);
+		PoolServer app02 = registry.current().get("app").server("app02");
+		PoolsProperties properties = TestPools.properties(Map.of("app", new int[] { 1, 1 }));
+		properties.getBackends().get("app").getServers().get(1).setBackup(true);
+
+		registry.swap(properties);
+
+		Pool after = registry.current().get("app");
+		assertThat(after.server("app02")).isNotSameAs(app02);
+		assertThat(after.server("app02").isBackup()).isTrue();
+		assertThat(after.rotation().order()).containsExactly(0);
+		assertThat(after.rotation().backupOrder()).containsExactly(1);
+		assertThat(after.server("app02").details(0)).containsEntry("backup", true);
+		assertThat(after.server("app01").details(0)).doesNotContainKey("backup");
+	}
+
+	@Test
 	void keptServerKeepsTheWeightTheOperatorSetOverItsConfiguredOne() {
 		PoolRegistry registry = TestPools.registry(1, 1);
 		Pool before = registry.current().get("app");

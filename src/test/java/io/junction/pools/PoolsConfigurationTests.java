@@ -137,6 +137,14 @@ class PoolsConfigurationTests {
 	}
 
 	@Test
+	void maxEjectedPercentOutsideZeroTo100IsRefusedNamingTheKey() {
+		assertThat(refusalOf("passive-check.max-ejected-percent=101"))
+			.hasMessage(FOO + ".passive-check.max-ejected-percent: 101 must be from 0 to 100");
+		assertThat(refusalOf("passive-check.max-ejected-percent=-1").getKey())
+			.isEqualTo(FOO + ".passive-check.max-ejected-percent");
+	}
+
+	@Test
 	void balanceThatIsNoAlgorithmIsRefusedNamingTheKey() {
 		assertThat(refusalOf("balance=leastconn"))
 			.hasMessage(FOO + ".balance: 'leastconn' is not one of round-robin, least-connections, random, hash");

@@ -33,6 +33,20 @@ public final class TestPools {
 		return properties;
 	}
 
+	/**
+	 * The pool {@code app} of servers weighted {@code weights}, of which those at
+	 * {@code backups} (indexes) are backups, with {@code all-backups} as given.
+	 */
+	public static Pool withBackups(boolean allBackups, int[] weights, int... backups) {
+		PoolsProperties properties = properties(Map.of("app", weights));
+		PoolsProperties.Pool pool = properties.getBackends().get("app");
+		pool.setAllBackups(allBackups);
+		for (int index : backups) {
+			pool.getServers().get(index).setBackup(true);
+		}
+		return new PoolRegistry(properties).current().get("app");
+	}
+
 	public static PoolsProperties.Server server(String name, String url, int weight) {
 		PoolsProperties.Server server = new PoolsProperties.Server();
 		server.setName(name);
