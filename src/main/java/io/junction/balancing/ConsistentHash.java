@@ -21,7 +21,8 @@ import io.junction.pools.PoolServer;
  *
  * <p>
  * The ring depends on the servers in rotation and their weights only: it is built when
- * those change (the operator's weight or admin state, a reload) and read lock-free.
+ * those change (the operator's weight or admin state, a reload, each step of a slow
+ * start) and read lock-free.
  */
 public final class ConsistentHash implements Balancer {
 
@@ -60,7 +61,7 @@ public final class ConsistentHash implements Balancer {
 			PoolServer server = servers.get(i);
 			if (candidates.accepts(server)) {
 				inFlight += server.traffic().current();
-				weights += server.state().weight();
+				weights += server.state().effectiveWeight();
 				count++;
 			}
 		}
@@ -79,7 +80,7 @@ public final class ConsistentHash implements Balancer {
 			if (!candidates.accepts(server)) {
 				continue;
 			}
-			if (server.traffic().current() < Math.ceil(perWeight * server.state().weight())) {
+			if (server.traffic().current() < Math.ceil(perWeight * server.state().effectiveWeight())) {
 				return server;
 			}
 			if (overBound == null) {
@@ -143,13 +144,14 @@ public final class ConsistentHash implements Balancer {
 			int highest = 0;
 			for (int index : order) {
 				inRotation[index] = true;
-				highest = Math.max(highest, servers.get(index).state().weight());
+				highest = Math.max(highest, servers.get(index).state().effectiveWeight());
 			}
 			int count = 0;
 			int[] pointsOf = new int[servers.size()];
 			for (int i = 0; i < servers.size(); i++) {
 				if (inRotation[i]) {
-					pointsOf[i] = Math.max(1, Math.round((float) POINTS * servers.get(i).state().weight() / highest));
+					pointsOf[i] = Math.max(1,
+							Math.round((float) POINTS * servers.get(i).state().effectiveWeight() / highest));
 					count += pointsOf[i];
 				}
 			}

@@ -86,11 +86,11 @@ public final class WeightedRandom implements Balancer {
 	}
 
 	/**
-	 * The server's weight, at least 1: the operator may set 0 between the candidates'
-	 * check and this read.
+	 * The server's effective weight (its weight, less while it slow-starts), at least 1:
+	 * the operator may set 0 between the candidates' check and this read.
 	 */
 	static int weight(PoolServer server) {
-		return Math.max(1, server.state().weight());
+		return Math.max(1, server.state().effectiveWeight());
 	}
 
 }

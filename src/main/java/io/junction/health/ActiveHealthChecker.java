@@ -224,6 +224,8 @@ final class ActiveHealthChecker implements SmartLifecycle, PoolRegistry.Listener
 			if (outcome.isEmpty()) {
 				if (this.riseFall.passed(this.server.state())) {
 					StateChangeLog.up(pool, this.server, this.riseFall.passedInARow());
+					// markUp started the server's slow start, if its pool has one.
+					pool.rotation().rampUp();
 				}
 			}
 			else if (this.riseFall.failed(this.server.state(), outcome)) {

@@ -38,8 +38,8 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 		@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 		ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-		HashSettings hash, StickySettings sticky, boolean allBackups, @Nullable DiscoverySettings discovery,
-		Rotation rotation) {
+		HashSettings hash, StickySettings sticky, boolean allBackups, Duration slowStart,
+		@Nullable DiscoverySettings discovery, Rotation rotation) {
 
 	public Pool {
 		servers = List.copyOf(servers);
@@ -50,10 +50,11 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 			@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 			ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-			HashSettings hash, StickySettings sticky, boolean allBackups, @Nullable DiscoverySettings discovery) {
+			HashSettings hash, StickySettings sticky, boolean allBackups, Duration slowStart,
+			@Nullable DiscoverySettings discovery) {
 		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout,
-				maxRequestBody, onDown, connectionPool, tls, protocol, balance, hash, sticky, allBackups, discovery,
-				new Rotation(servers, healthCheck.enabled()));
+				maxRequestBody, onDown, connectionPool, tls, protocol, balance, hash, sticky, allBackups, slowStart,
+				discovery, new Rotation(servers, healthCheck.enabled(), slowStart));
 	}
 
 	/** The server of that name, or {@code null} when the pool has none. */

@@ -138,6 +138,18 @@ final class PoolsBuilder {
 		for (int i = 0; i < discovered.size(); i++) {
 			built[servers.size() + i] = discovered(name, discovery, discovered.get(i), before, healthCheck);
 		}
+		Duration slowStart = slowStart(key + ".slow-start", pool.getSlowStart());
+		if (before != null && !slowStart.isZero()) {
+			// A server added to a running pool ramps up like one that came UP; at
+			// start-up none does, as in HAProxy, or a restart would slow every server.
+			// One held DOWN until its first check ramps once that check passes.
+			long now = System.nanoTime();
+			for (PoolServer server : built) {
+				if (before.servers().indexOf(server) < 0 && server.state().isUp()) {
+					server.state().startRamp(now);
+				}
+			}
+		}
 		return new Pool(name, List.of(built), healthCheck, passiveCheck(key + ".passive-check", pool.getPassiveCheck()),
 				retry(key, pool), millis(key + ".connect-timeout", pool.getConnectTimeout()),
 				positive(key + ".response-timeout", pool.getResponseTimeout()),
@@ -146,7 +158,7 @@ final class PoolsBuilder {
 				connectionPool(key + ".connection-pool", pool.getConnectionPool()), tls(key + ".tls", pool.getTls()),
 				protocol(key + ".protocol", pool.getProtocol(), built, discovery), pool.getBalance(),
 				HashSettings.of(key, pool.getHashOn(), pool.getHashBalanceFactor()),
-				StickySettings.of(key, pool.getSticky()), pool.isAllBackups(), discovery);
+				StickySettings.of(key, pool.getSticky()), pool.isAllBackups(), slowStart, discovery);
 	}
 
 	// A server found in DNS: named after the name and the address, kept while DNS gives
@@ -309,6 +321,16 @@ final class PoolsBuilder {
 					pool.getRetryBuffer() + " must be between 0 and 2GB");
 		}
 		return new RetryPolicy(pool.getRetries(), on, (int) buffer);
+	}
+
+	private static Duration slowStart(String key, @Nullable Duration value) {
+		if (value == null) {
+			return Duration.ZERO;
+		}
+		if (value.isNegative() || value.compareTo(Duration.ofHours(1)) > 0) {
+			throw new InvalidConfigurationException(key, value + " must be from 0 (no slow start) to 1h, such as 30s");
+		}
+		return value;
 	}
 
 	private static Duration positive(String key, @Nullable Duration value) {

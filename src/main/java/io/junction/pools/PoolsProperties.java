@@ -179,6 +179,22 @@ public class PoolsProperties {
 		 */
 		private boolean allBackups;
 
+		/**
+		 * How long a server that comes UP (its active checks pass after it was DOWN) or
+		 * that a reload or DNS adds takes to ramp its effective weight up, linearly, from
+		 * 1/20 of its weight to all of it (HAProxy {@code slowstart}). Servers up when
+		 * Junction starts take their full weight at once. 0 to 1h. Default none.
+		 */
+		private @Nullable Duration slowStart;
+
+		public @Nullable Duration getSlowStart() {
+			return this.slowStart;
+		}
+
+		public void setSlowStart(@Nullable Duration slowStart) {
+			this.slowStart = slowStart;
+		}
+
 		public boolean isAllBackups() {
 			return this.allBackups;
 		}

@@ -1,6 +1,12 @@
 package io.junction.pools;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which servers of a pool take new requests and how often, as the operator sets it at run
@@ -12,6 +18,13 @@ import java.util.List;
  * <p>
  * Changes are rare and come from the management port: they are made under this object's
  * lock and publish a new order, which the request path reads from one volatile field.
+ *
+ * <p>
+ * Slow start (HAProxy {@code slowstart}) uses the same orders: while a server of the pool
+ * ramps up, the order is published again at each of 20 steps of the period, with each
+ * server's {@link ServerState#effectiveWeight() effective weight}, and once the period is
+ * over, with full weights, after which the steps stop. The request path reads orders as
+ * before, without a lock or an allocation.
  */
 public final class Rotation {
 
@@ -29,10 +42,30 @@ public final class Rotation {
 
 	private volatile int[] backupOrder;
 
+	private final long slowStartNanos;
+
+	// The steps of a slow start while one runs, on the shared scheduler.
+	// Guarded by this.
+	private @Nullable ScheduledFuture<?> steps;
+
 	Rotation(List<PoolServer> servers, boolean checked) {
+		this(servers, checked, Duration.ZERO);
+	}
+
+	/**
+	 * The rotation of {@code servers}, which ramp up over {@code slowStart} (zero for no
+	 * slow start) when they come UP or are added. A kept server still ramping goes on
+	 * ramping here.
+	 */
+	Rotation(List<PoolServer> servers, boolean checked, Duration slowStart) {
 		this.servers = List.copyOf(servers);
 		this.checked = checked;
-		publish();
+		this.slowStartNanos = slowStart.toNanos();
+		synchronized (this) {
+			if (publish(System.nanoTime())) {
+				scheduleSteps();
+			}
+		}
 	}
 
 	/**
@@ -51,8 +84,60 @@ public final class Rotation {
 	}
 
 	private void publish() {
+		if (publish(System.nanoTime())) {
+			scheduleSteps();
+		}
+	}
+
+	// Sets each server's share of its weight at nanoTime, then the orders; returns
+	// whether a server still ramps up.
+	private boolean publish(long nanoTime) {
+		boolean ramping = false;
+		for (int i = 0; i < this.servers.size(); i++) {
+			ramping |= this.servers.get(i).state().ramp(nanoTime, this.slowStartNanos);
+		}
 		this.order = order(this.servers, false);
 		this.backupOrder = order(this.servers, true);
+		return ramping;
+	}
+
+	/**
+	 * A server of the pool came UP: with slow start, publishes the orders with its
+	 * starting weight and steps them up over the period. Nothing without slow start,
+	 * whose orders do not change.
+	 */
+	public synchronized void rampUp() {
+		if (this.slowStartNanos > 0) {
+			publish();
+		}
+	}
+
+	/**
+	 * Publishes the orders with the effective weights at {@code nanoTime}, as each step
+	 * of a slow start does; returns whether a server still ramps up. Tests call it with
+	 * their own clock.
+	 */
+	public synchronized boolean step(long nanoTime) {
+		boolean ramping = publish(nanoTime);
+		if (!ramping && this.steps != null) {
+			this.steps.cancel(false);
+			this.steps = null;
+		}
+		return ramping;
+	}
+
+	/** Whether a slow start's steps are scheduled. */
+	synchronized boolean isStepping() {
+		return this.steps != null;
+	}
+
+	// Guarded by this.
+	private void scheduleSteps() {
+		if (this.steps == null) {
+			long every = Math.max(TimeUnit.MILLISECONDS.toNanos(10), this.slowStartNanos / ServerState.RAMP_STEPS);
+			this.steps = StepScheduler.EXECUTOR.scheduleAtFixedRate(() -> step(System.nanoTime()), every, every,
+					TimeUnit.NANOSECONDS);
+		}
 	}
 
 	/**
@@ -112,7 +197,7 @@ public final class Rotation {
 		for (int i = 0; i < weights.length; i++) {
 			PoolServer server = servers.get(i);
 			ServerState state = server.state();
-			weights[i] = (state.isInRotation() && server.isBackup() == backups) ? state.weight() : 0;
+			weights[i] = (state.isInRotation() && server.isBackup() == backups) ? state.effectiveWeight() : 0;
 			divisor = gcd(divisor, weights[i]);
 		}
 		if (divisor == 0) {
@@ -143,6 +228,26 @@ public final class Rotation {
 
 	private static int gcd(int a, int b) {
 		return (b == 0) ? a : gcd(b, a % b);
+	}
+
+	/**
+	 * One daemon thread for the steps of every pool's slow start: a step is a short pass
+	 * over one pool's servers, and steps are rare (20 per period).
+	 */
+	private static final class StepScheduler {
+
+		static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+		private static ScheduledThreadPoolExecutor create() {
+			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+				Thread thread = new Thread(task, "junction-slow-start");
+				thread.setDaemon(true);
+				return thread;
+			});
+			executor.setRemoveOnCancelPolicy(true);
+			return executor;
+		}
+
 	}
 
 }

@@ -36,6 +36,16 @@ public final class ServerState {
 	// than the configured one.
 	private volatile boolean weightSetByOperator;
 
+	// Slow start: when the server came UP or was added (a nanoTime), and whether its
+	// weight still ramps from then; the pool's Rotation alone ends the ramp.
+	private volatile long rampStartNanos;
+
+	private volatile boolean ramping;
+
+	// The share of the weight the server takes now, in twentieths: below
+	// RAMP_STEPS only while it slow-starts. Set by the pool's Rotation alone.
+	private volatile int rampTwentieths = RAMP_STEPS;
+
 	// Set when the server leaves MAINT in a checked pool: its health is unknown until
 	// the next check, which alone may bring it UP.
 	private volatile boolean checkPending;
@@ -49,6 +59,9 @@ public final class ServerState {
 	private final LongAdder retries = new LongAdder();
 
 	private final LongAdder redispatches = new LongAdder();
+
+	/** Steps of a slow start: the share of its weight a server starts with is 1/20. */
+	static final int RAMP_STEPS = 20;
 
 	ServerState(int weight) {
 		this.weight = weight;
@@ -96,6 +109,50 @@ public final class ServerState {
 	}
 
 	/**
+	 * The weight the balancers use, in twentieths of a weight: 20 times
+	 * {@link #weight()}, or less while the server slow-starts (its pool's
+	 * {@code slow-start}). Comparable only with the effective weights of other servers.
+	 */
+	public int effectiveWeight() {
+		return this.weight * this.rampTwentieths;
+	}
+
+	/**
+	 * Whether the server slow-starts: its {@link #effectiveWeight()} is below its full
+	 * weight.
+	 */
+	public boolean isRamping() {
+		return this.ramping;
+	}
+
+	/** Starts a slow start at {@code nanoTime}: the server came UP or was added. */
+	void startRamp(long nanoTime) {
+		this.rampStartNanos = nanoTime;
+		this.ramping = true;
+	}
+
+	/**
+	 * Sets the share of its weight the server takes at {@code nanoTime}, for a slow start
+	 * of {@code periodNanos} (0 for none): from 1/20 when it came UP to all of it at the
+	 * end of the period, linearly. Returns whether it still ramps.
+	 */
+	boolean ramp(long nanoTime, long periodNanos) {
+		if (!this.ramping) {
+			return false;
+		}
+		long elapsed = nanoTime - this.rampStartNanos;
+		if (periodNanos <= 0 || elapsed >= periodNanos) {
+			this.rampTwentieths = RAMP_STEPS;
+			this.ramping = false;
+			return false;
+		}
+		// 1 at the start, RAMP_STEPS at the end of the period.
+		long step = 1 + (Math.max(0, elapsed) * (RAMP_STEPS - 1)) / periodNanos;
+		this.rampTwentieths = (int) step;
+		return true;
+	}
+
+	/**
 	 * Whether the server left MAINT and waits for one passed check to be UP again.
 	 */
 	public boolean isCheckPending() {
@@ -140,10 +197,19 @@ public final class ServerState {
 
 	/** Marks the server UP; returns whether it was DOWN. */
 	public boolean markUp() {
+		return markUp(System.nanoTime());
+	}
+
+	/**
+	 * Marks the server UP at {@code nanoTime}, when its slow start begins; returns
+	 * whether it was DOWN.
+	 */
+	public boolean markUp(long nanoTime) {
 		this.checkPending = false;
 		if (this.up) {
 			return false;
 		}
+		startRamp(nanoTime);
 		this.up = true;
 		this.ejected = false;
 		this.consecutiveErrors.set(0);

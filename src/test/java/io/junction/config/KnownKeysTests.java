@@ -39,7 +39,7 @@ class KnownKeysTests {
 				"junction.backends.foo.option",
 				"unknown key; junction.backends.foo takes: all-backups, balance, connect-timeout, connection-pool, discovery, "
 						+ "hash-balance-factor, hash-on, health-check, max-request-body, on-down, passive-check, protocol, "
-						+ "response-timeout, retries, retry-buffer, retry-on, servers, sticky, tls, try-timeout"));
+						+ "response-timeout, retries, retry-buffer, retry-on, servers, slow-start, sticky, tls, try-timeout"));
 	}
 
 	@Test

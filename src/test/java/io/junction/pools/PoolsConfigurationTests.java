@@ -145,6 +145,13 @@ class PoolsConfigurationTests {
 	}
 
 	@Test
+	void slowStartNegativeOrAboveAnHourIsRefusedNamingTheKey() {
+		assertThat(refusalOf("slow-start=-1s"))
+			.hasMessage(FOO + ".slow-start: PT-1S must be from 0 (no slow start) to 1h, such as 30s");
+		assertThat(refusalOf("slow-start=61m").getKey()).isEqualTo(FOO + ".slow-start");
+	}
+
+	@Test
 	void balanceThatIsNoAlgorithmIsRefusedNamingTheKey() {
 		assertThat(refusalOf("balance=leastconn"))
 			.hasMessage(FOO + ".balance: 'leastconn' is not one of round-robin, least-connections, random, hash");
