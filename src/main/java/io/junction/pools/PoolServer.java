@@ -148,13 +148,18 @@ public final class PoolServer {
 
 	/**
 	 * The server as the health endpoint and the admin endpoint show it: state, admin
-	 * state, weight, URL, {@code backup: true} on a backup, and the last failure, if any.
+	 * state, weight (and the effective weight while it slow-starts), URL,
+	 * {@code backup: true} on a backup, and the last failure, if any.
 	 */
 	public Map<String, Object> details(long nanoTime) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", this.state.status(nanoTime));
 		details.put("adminState", this.state.adminState().name());
 		details.put("weight", this.state.weight());
+		if (this.state.isRamping()) {
+			// Slow start: the share of its weight the server takes now.
+			details.put("effectiveWeight", this.state.effectiveWeight() / (double) ServerState.RAMP_STEPS);
+		}
 		details.put("url", this.uri.toString());
 		if (this.backup) {
 			details.put("backup", true);

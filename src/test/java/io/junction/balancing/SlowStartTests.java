@@ -67,8 +67,10 @@ class SlowStartTests {
 		restarted.state().markUp(this.t0);
 		// 1/20 of weight 3 against 1: 3/23; half-way (10/20 twentieths) 30/50.
 		assertThat(shareAt(pool, new WeightedRoundRobin(), this.t0, restarted)).isBetween(0.12, 0.14);
+		assertThat(restarted.details(this.t0)).containsEntry("weight", 3).containsEntry("effectiveWeight", 0.15);
 		assertThat(shareAt(pool, new WeightedRoundRobin(), this.t0 + 10 * SECOND, restarted)).isBetween(0.59, 0.61);
 		assertThat(shareAt(pool, new WeightedRoundRobin(), this.t0 + 20 * SECOND, restarted)).isBetween(0.74, 0.76);
+		assertThat(restarted.details(this.t0)).doesNotContainKey("effectiveWeight");
 	}
 
 	@ParameterizedTest
