@@ -207,17 +207,12 @@ public final class Forwarding {
 			.uri(attempt.server().origin() + attempt.sentPath())
 			.send((out, outbound) -> {
 				if (out instanceof Connection connection) {
-					Channel channel = connection.channel();
-					ServerBytes.count(channel, attempt.server().traffic());
-					attempt.connectionReady(this.nanoClock.getAsLong(),
-							channel.attr(PoolClient.CONNECT_STARTED).getAndSet(null));
+					connectionReady(attempt, connection.channel());
 				}
 				if (timeout != null) {
 					// On the connection's own timer, from the end of the request:
-					// Reactor's
-					// Mono.timeout would schedule on another thread and name itself on
-					// every
-					// request (both showed in the profile).
+					// Reactor's Mono.timeout would schedule on another thread and name
+					// itself on every request (both showed in the profile).
 					out.responseTimeout(timeout);
 				}
 				io.netty.handler.codec.http.HttpHeaders sentHeaders = out.requestHeaders();
@@ -272,12 +267,8 @@ public final class Forwarding {
 					this.sticky.removeFrom(sent);
 				}
 				WebSocketTunnel.removeHandshakeHeaders(sent);
-			}).doOnRequest((sent, connection) -> {
-				Channel channel = connection.channel();
-				ServerBytes.count(channel, attempt.server().traffic());
-				attempt.connectionReady(this.nanoClock.getAsLong(),
-						channel.attr(PoolClient.CONNECT_STARTED).getAndSet(null));
 			})
+				.doOnRequest((sent, connection) -> connectionReady(attempt, connection.channel()))
 				.websocket(WebSocketTunnel.serverSpec(request))
 				.uri(attempt.server().origin() + attempt.sentPath())
 				.handle((in, out) -> {
@@ -492,6 +483,15 @@ public final class Forwarding {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * The try has its connection to the server: its bytes are counted from here, and the
+	 * time it waited for it recorded.
+	 */
+	private void connectionReady(Attempt attempt, Channel channel) {
+		ServerBytes.count(channel, attempt.server().traffic());
+		attempt.connectionReady(this.nanoClock.getAsLong(), channel.attr(PoolClient.CONNECT_STARTED).getAndSet(null));
 	}
 
 	/** The try's time limit: the try timeout, or what is left of the response timeout. */
