@@ -1,5 +1,6 @@
 package io.junction.observability;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -97,6 +98,55 @@ class StatsPageIntegrationTests {
 				.isEqualTo("DRAIN")
 				.jsonPath("$.pools[0].servers[1].weight")
 				.isEqualTo(7);
+		}
+	}
+
+	@Test
+	void pageAndFiguresShowTheBalanceAndTheBackupServers() {
+		List<String> properties = new ArrayList<>(Startup.routeEverythingTo("website"));
+		properties.addAll(List.of("junction.backends.website.balance=least-connections",
+				"junction.backends.website.servers[1].backup=true"));
+		try (RunningJunction junction = Startup.junction(Map.of("website", this.website),
+				properties.toArray(String[]::new))) {
+			junction.management()
+				.get()
+				.uri("/junction")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(String.class)
+				.value((page) -> assertThat(page).contains("pool.balance", "\"Backup\"", "s.backup",
+						"s.effectiveWeight"));
+			junction.management()
+				.get()
+				.uri("/junction/stats")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.pools[0].balance")
+				.isEqualTo("least-connections")
+				.jsonPath("$.pools[0].servers[*].backup")
+				.isEqualTo(List.of(false, true))
+				.jsonPath("$.pools[0].servers[0].effectiveWeight")
+				.doesNotExist();
+		}
+	}
+
+	@Test
+	void hashPoolsShowWhatTheyHashAndStickyPoolsTheirCookie() {
+		List<String> properties = new ArrayList<>(Startup.routeEverythingTo("website"));
+		properties.addAll(List.of("junction.backends.website.balance=hash",
+				"junction.backends.website.hash-on=header:X-User", "junction.backends.website.sticky.cookie=SRV"));
+		try (RunningJunction junction = Startup.junction(Map.of("website", this.website),
+				properties.toArray(String[]::new))) {
+			junction.management()
+				.get()
+				.uri("/junction/stats")
+				.exchange()
+				.expectBody()
+				.jsonPath("$.pools[0].balance")
+				.isEqualTo("hash on header:X-User, sticky cookie SRV");
 		}
 	}
 
