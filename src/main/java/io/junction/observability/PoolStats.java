@@ -79,8 +79,8 @@ record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 	 * @param backup whether the server is a backup, a candidate only when no normal
 	 * server of its pool is
 	 * @param weight the server's share of new requests, 0 to 256
-	 * @param effectiveWeight the weight it takes now while it slow-starts, a fraction of
-	 * {@code weight}; null when it does not
+	 * @param effectiveWeight the weight it takes now while it slow-starts, from 1/20 of
+	 * {@code weight} up; null when it does not
 	 * @param current requests in flight to the server now
 	 * @param max the most requests in flight at once
 	 * @param requests requests sent to it, retried ones included
