@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.junction.config.ConfigurationReloader;
+import io.junction.pools.Balance;
 import io.junction.pools.PoolRegistry;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
@@ -23,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  */
 record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 
+	// ServerState.effectiveWeight() is in twentieths of a weight.
+	private static final double RAMP_STEPS = 20.0;
+
 	static PoolStats read(PoolRegistry registry, ConfigurationReloader reloader) {
 		long now = System.nanoTime();
 		long wallClock = System.currentTimeMillis();
@@ -32,19 +36,37 @@ record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 			for (PoolServer server : pool.servers()) {
 				servers.add(ServerRow.of(server, now, wallClock));
 			}
-			pools.add(new PoolRow(pool.name(), pool.availableCount(now), servers));
+			pools.add(new PoolRow(pool.name(), balance(pool), pool.availableCount(now), servers));
 		}
 		return new PoolStats(pools, wallClock, reloader.status());
+	}
+
+	/**
+	 * How the pool picks its servers, as configured: the algorithm, what
+	 * {@code balance: hash} hashes, and the sticky sessions' cookie, such as
+	 * {@code hash on header:X-User} or {@code round-robin, sticky cookie SRV}.
+	 */
+	static String balance(Pool pool) {
+		StringBuilder text = new StringBuilder(pool.balance().keyword());
+		if (pool.balance() == Balance.HASH) {
+			text.append(" on ").append(pool.hash());
+		}
+		String cookie = pool.sticky().cookie();
+		if (cookie != null) {
+			text.append(", sticky cookie ").append(cookie);
+		}
+		return text.toString();
 	}
 
 	/**
 	 * One pool.
 	 *
 	 * @param name the pool's name
+	 * @param balance how the pool picks its servers, as {@link #balance(Pool)} says
 	 * @param available how many servers take new requests
 	 * @param servers the pool's servers in configuration order
 	 */
-	record PoolRow(String name, int available, List<ServerRow> servers) {
+	record PoolRow(String name, String balance, int available, List<ServerRow> servers) {
 	}
 
 	/**
@@ -54,7 +76,11 @@ record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 	 * @param url the server's URL
 	 * @param state UP, DOWN (active checks) or EJECTED (passive checks)
 	 * @param admin READY, DRAIN or MAINT, as the operator set it
+	 * @param backup whether the server is a backup, a candidate only when no normal
+	 * server of its pool is
 	 * @param weight the server's share of new requests, 0 to 256
+	 * @param effectiveWeight the weight it takes now while it slow-starts, from 1/20 of
+	 * {@code weight} up; null when it does not
 	 * @param current requests in flight to the server now
 	 * @param max the most requests in flight at once
 	 * @param requests requests sent to it, retried ones included
@@ -68,17 +94,19 @@ record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 	 * @param retries requests it failed once sent, that were retried elsewhere
 	 * @param redispatches requests whose connection it refused, sent elsewhere
 	 */
-	record ServerRow(String name, String url, String state, String admin, int weight, int current, int max,
-			long requests, long serverErrors, long failures, long sinceChangeMillis, double lastCheckMillis,
-			@Nullable String lastFailure, long checksFailed, long ejections, long retries, long redispatches) {
+	record ServerRow(String name, String url, String state, String admin, boolean backup, int weight,
+			@Nullable Double effectiveWeight, int current, int max, long requests, long serverErrors, long failures,
+			long sinceChangeMillis, double lastCheckMillis, @Nullable String lastFailure, long checksFailed,
+			long ejections, long retries, long redispatches) {
 
 		static ServerRow of(PoolServer server, long now, long wallClock) {
 			ServerState state = server.state();
 			ServerTraffic traffic = server.traffic();
 			long checkNanos = state.lastCheckNanos();
 			return new ServerRow(server.getName(), server.getUri().toString(), state.status(now),
-					state.adminState().name(), state.weight(), traffic.current(), traffic.max(), traffic.requests(),
-					traffic.responses(5), traffic.connectionErrors() + traffic.responseErrors(),
+					state.adminState().name(), server.isBackup(), state.weight(),
+					state.isRamping() ? state.effectiveWeight() / RAMP_STEPS : null, traffic.current(), traffic.max(),
+					traffic.requests(), traffic.responses(5), traffic.connectionErrors() + traffic.responseErrors(),
 					Math.max(0, wallClock - state.lastChangeMillis()), (checkNanos < 0) ? -1 : checkNanos / 1e6,
 					state.lastFailure(), state.checksFailed(), state.ejections(), state.retries(),
 					state.redispatches());

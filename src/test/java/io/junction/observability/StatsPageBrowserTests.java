@@ -82,8 +82,8 @@ class StatsPageBrowserTests {
 				"spring.cloud.gateway.server.webflux.routes[1].id=website",
 				"spring.cloud.gateway.server.webflux.routes[1].uri=lb://website",
 				"spring.cloud.gateway.server.webflux.routes[1].predicates[0]=Path=/**",
-				"junction.backends.app.health-check.interval=300ms",
-				"junction.backends.app.health-check.timeout=100ms")) {
+				"junction.backends.app.health-check.interval=300ms", "junction.backends.app.health-check.timeout=100ms",
+				"junction.backends.website.balance=least-connections")) {
 			Clients.okBody(junction.traffic(), "/app/hello");
 			browser.get("http://127.0.0.1:" + junction.managementPort() + "/junction");
 			WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
@@ -92,6 +92,8 @@ class StatsPageBrowserTests {
 			assertThat(state("app/app01")).isEqualTo("UP");
 			assertThat(state("app/app02")).isEqualTo("UP");
 			assertThat(state("website/web01")).isEqualTo("UP");
+			assertThat(balance("app")).isEqualTo("balance round-robin");
+			assertThat(balance("website")).isEqualTo("balance least-connections");
 			Object marker = browser.executeScript("return window.junctionTestMarker = 'same page';");
 
 			this.app.get(1).kill();
@@ -146,6 +148,13 @@ class StatsPageBrowserTests {
 	private static String state(String server) {
 		return (String) browser.executeScript("const row = document.querySelector(`tr[data-server='${arguments[0]}']`);"
 				+ " return row ? row.querySelector('td.state').textContent : null;", server);
+	}
+
+	private static String balance(String pool) {
+		return (String) browser.executeScript(
+				"const balance = document.querySelector(`section[data-pool='${arguments[0]}'] h2 span.balance`);"
+						+ " return balance && balance.checkVisibility() ? balance.textContent : null;",
+				pool);
 	}
 
 	private static String rowText(String server) {
