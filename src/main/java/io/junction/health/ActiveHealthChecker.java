@@ -222,9 +222,10 @@ final class ActiveHealthChecker implements SmartLifecycle, PoolRegistry.Listener
 		private void record(String outcome) {
 			Pool pool = this.pool;
 			if (outcome.isEmpty()) {
-				if (this.riseFall.passed(this.server.state())) {
+				// With slow start, the server's starting weight is in the rotation before
+				// it is UP; then its steps are scheduled.
+				if (this.riseFall.passed(this.server.state(), () -> pool.rotation().comingUp(this.server))) {
 					StateChangeLog.up(pool, this.server, this.riseFall.passedInARow());
-					// markUp started the server's slow start, if its pool has one.
 					pool.rotation().rampUp();
 				}
 			}

@@ -25,10 +25,23 @@ final class RiseFall {
 
 	/** Records a passed check; returns whether it brought the server UP. */
 	boolean passed(ServerState state) {
+		return passed(state, () -> {
+		});
+	}
+
+	/**
+	 * Records a passed check; returns whether it brought the server UP, after running
+	 * {@code beforeUp} while it was still DOWN.
+	 */
+	boolean passed(ServerState state, Runnable beforeUp) {
 		this.failedInARow = 0;
 		this.passedInARow++;
 		boolean pending = state.isCheckPending();
-		return !state.isUp() && (pending || this.passedInARow >= this.rise) && state.markUp();
+		if (state.isUp() || !(pending || this.passedInARow >= this.rise)) {
+			return false;
+		}
+		beforeUp.run();
+		return state.markUp();
 	}
 
 	/** Records a failed check; returns whether it took the server DOWN. */

@@ -102,6 +102,20 @@ public final class Rotation {
 	}
 
 	/**
+	 * A server of the pool is about to come UP: with slow start, the orders are published
+	 * with its starting weight first, so that no request finds it UP at its full weight.
+	 * Nothing without slow start.
+	 * @throws IllegalArgumentException if the server is not of this pool
+	 */
+	public synchronized void comingUp(PoolServer server) {
+		if (this.slowStartNanos > 0) {
+			long now = System.nanoTime();
+			stateOf(server).startRamp(now);
+			publish(now);
+		}
+	}
+
+	/**
 	 * A server of the pool came UP: with slow start, publishes the orders with its
 	 * starting weight and steps them up over the period. Nothing without slow start,
 	 * whose orders do not change.

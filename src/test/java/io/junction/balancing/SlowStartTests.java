@@ -1,6 +1,7 @@
 package io.junction.balancing;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,23 @@ class SlowStartTests {
 		assertThat(shareAt(pool, balancer, this.t0 + 30 * SECOND, restarted)).isBetween(0.48, 0.52);
 		assertThat(restarted.state().isRamping()).isFalse();
 		assertThat(pool.rotation().step(this.t0 + 31 * SECOND)).isFalse();
+	}
+
+	@Test
+	void aServerComingUpHasItsStartingWeightInTheRotationBeforeItIsUp() {
+		Pool pool = pool(Duration.ofSeconds(30), 1, 1);
+		PoolServer restarted = pool.servers().get(1);
+		restarted.state().markDown("connection refused");
+		assertThat(turns(pool, 1)).as("while DOWN, its turns at full weight").isEqualTo(turns(pool, 0));
+
+		pool.rotation().comingUp(restarted);
+
+		assertThat(restarted.state().isUp()).isFalse();
+		assertThat(turns(pool, 1) * 20).as("1/20 of the other's turns").isEqualTo(turns(pool, 0));
+	}
+
+	private static long turns(Pool pool, int server) {
+		return Arrays.stream(pool.rotation().order()).filter((index) -> index == server).count();
 	}
 
 	@Test

@@ -1,5 +1,8 @@
 package io.junction.health;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.junction.pools.AdminState;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
@@ -29,6 +32,18 @@ class RiseFallTests {
 		assertThat(this.state.checksFailed()).isEqualTo(3);
 		// Already DOWN: a further failure changes nothing.
 		assertThat(this.riseFall.failed(this.state, "connection refused")).isFalse();
+	}
+
+	@Test
+	void whatMustPrecedeUpRunsWhileTheServerIsStillDown() {
+		this.state.markDown("connection refused");
+		List<Boolean> upWhenRun = new ArrayList<>();
+		Runnable beforeUp = () -> upWhenRun.add(this.state.isUp());
+		assertThat(this.riseFall.passed(this.state, beforeUp)).isFalse();
+		assertThat(upWhenRun).as("not yet: rise is 2").isEmpty();
+		assertThat(this.riseFall.passed(this.state, beforeUp)).isTrue();
+		assertThat(upWhenRun).containsExactly(false);
+		assertThat(this.state.isUp()).isTrue();
 	}
 
 	@Test
