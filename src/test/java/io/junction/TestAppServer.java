@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,7 @@ import io.netty.channel.Channel;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -44,7 +47,12 @@ public final class TestAppServer implements AutoCloseable {
 		/** Answer 503 with the server's name. */
 		UNAVAILABLE,
 		/** Answer 200 with the server's name after one second. */
-		SLOW
+		SLOW,
+		/**
+		 * Read the request and answer 200 with the server's name when the test lets it go
+		 * ({@link #releaseOne()}), oldest first.
+		 */
+		HELD
 
 	}
 
@@ -60,6 +68,12 @@ public final class TestAppServer implements AutoCloseable {
 	private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger requestCount = new AtomicInteger();
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger maxInFlight = new AtomicInteger();
+
+	private final Queue<Sinks.Empty<Void>> held = new ConcurrentLinkedQueue<>();
 
 	private volatile DisposableServer server;
 
@@ -93,14 +107,33 @@ public final class TestAppServer implements AutoCloseable {
 		this.server = bind(this.port);
 	}
 
-	/** How many requests the server has received since it started. */
 	/** How many connections to the server are open now. */
 	public int openConnections() {
 		return this.connections.size();
 	}
 
+	/** How many requests the server has received since it started. */
 	public int requestCount() {
 		return this.requestCount.get();
+	}
+
+	/** The most requests the server was handling at once: received, not yet answered. */
+	public int maxInFlight() {
+		return this.maxInFlight.get();
+	}
+
+	/** How many requests a {@link Behaviour#HELD} server holds now. */
+	public int heldCount() {
+		return this.held.size();
+	}
+
+	/** Answers the oldest request a {@link Behaviour#HELD} server holds. */
+	public void releaseOne() {
+		Sinks.Empty<Void> oldest = this.held.poll();
+		if (oldest == null) {
+			throw new AssertionError(this.name + " holds no request");
+		}
+		oldest.tryEmitEmpty();
 	}
 
 	/** Starts a server that answers with {@code name}. */
@@ -187,20 +220,32 @@ public final class TestAppServer implements AutoCloseable {
 			for (Map.Entry<String, String> header : request.requestHeaders()) {
 				headers.add(header.getKey(), header.getValue());
 			}
+			int now = this.inFlight.incrementAndGet();
+			this.maxInFlight.accumulateAndGet(now, Math::max);
 			this.received.add(new Received(this.name, request.method().name(), request.uri(), headers, body));
 			this.requestCount.incrementAndGet();
-			return switch (this.behaviour) {
-				case ANSWER -> withRequestedHeaders(request, response).header("Content-Type", "text/plain")
-					.sendString(Mono.just(this.name))
-					.then();
-				case UNAVAILABLE ->
-					response.status(503).header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then();
-				case SLOW -> Mono.delay(Duration.ofSeconds(1))
-					.then(response.header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then());
-				case HANG -> Mono.<Void>never().timeout(Duration.ofMinutes(1), Mono.empty());
-				case HANG_UP -> Mono.fromRunnable(() -> request.withConnection((c) -> c.channel().close()));
-			};
+			return answer(request, response).doFinally((signal) -> this.inFlight.decrementAndGet());
 		});
+	}
+
+	private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
+		return switch (this.behaviour) {
+			case ANSWER -> withRequestedHeaders(request, response).header("Content-Type", "text/plain")
+				.sendString(Mono.just(this.name))
+				.then();
+			case UNAVAILABLE ->
+				response.status(503).header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then();
+			case SLOW -> Mono.delay(Duration.ofSeconds(1))
+				.then(response.header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then());
+			case HANG -> Mono.<Void>never().timeout(Duration.ofMinutes(1), Mono.empty());
+			case HANG_UP -> Mono.fromRunnable(() -> request.withConnection((c) -> c.channel().close()));
+			case HELD -> {
+				Sinks.Empty<Void> release = Sinks.empty();
+				this.held.add(release);
+				yield release.asMono()
+					.then(response.header("Content-Type", "text/plain").sendString(Mono.just(this.name)).then());
+			}
+		};
 	}
 
 	private static HttpServerResponse withRequestedHeaders(HttpServerRequest request, HttpServerResponse response) {

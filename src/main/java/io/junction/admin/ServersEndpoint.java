@@ -116,6 +116,8 @@ public class ServersEndpoint {
 		if (server.state().isCheckPending()) {
 			changes.append(", DOWN until its next check passes");
 		}
+		// A server back in rotation may take requests that wait for one.
+		pool.queue().dispatch();
 		logger.info("backend " + poolName + " server " + serverName + ": " + changes + " (asked by " + caller + ")");
 		return new WebEndpointResponse<>(server.details(System.nanoTime()), WebEndpointResponse.STATUS_OK);
 	}

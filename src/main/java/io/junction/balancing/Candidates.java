@@ -3,8 +3,6 @@ package io.junction.balancing;
 import java.util.List;
 import java.util.function.LongSupplier;
 
-import org.jspecify.annotations.Nullable;
-
 import io.junction.pools.Pool;
 import io.junction.pools.PoolServer;
 import io.junction.pools.ServerState;
@@ -118,8 +116,16 @@ public final class Candidates {
 		return usesBackups() ? this.pool.rotation().backupOrder() : this.pool.rotation().order();
 	}
 
-	/** Whether {@code server} may take the request. */
+	/** Whether {@code server} may take the request now. */
 	public boolean accepts(PoolServer server) {
+		return acceptsWhenFree(server) && !server.isFull();
+	}
+
+	/**
+	 * Whether {@code server} may take the request once it has a free slot under its
+	 * {@code max-connections}: a full server is still the one a sticky request wants.
+	 */
+	public boolean acceptsWhenFree(PoolServer server) {
 		if (!mayTake(server)) {
 			return false;
 		}
@@ -194,14 +200,35 @@ public final class Candidates {
 
 	/**
 	 * The server {@code balancer} chooses among the candidates, in panic mode if no other
-	 * is left; null when there is none at all.
+	 * is left; null when there is none now: see {@link #mustWait()}.
 	 */
-	public PoolServer choose(Balancer balancer) {
+	public @Nullable PoolServer choose(Balancer balancer) {
 		PoolServer chosen = balancer.choose(this);
-		if (chosen == null && enterPanic()) {
+		// Servers that are only full free up: no reason to try ejected ones.
+		if (chosen == null && !mustWait() && enterPanic()) {
 			chosen = balancer.choose(this);
 		}
 		return chosen;
+	}
+
+	/**
+	 * Whether a server would take the request but for its {@code max-connections}: when
+	 * {@link #choose} found none, the request waits in the pool's queue rather than
+	 * failing.
+	 */
+	public boolean mustWait() {
+		PoolServer requested = this.requested;
+		if (requested != null && acceptsWhenFree(requested)) {
+			return requested.isFull();
+		}
+		List<PoolServer> servers = this.pool.servers();
+		for (int i = 0; i < servers.size(); i++) {
+			PoolServer server = servers.get(i);
+			if (server.isFull() && acceptsWhenFree(server)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

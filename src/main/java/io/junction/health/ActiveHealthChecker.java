@@ -227,6 +227,7 @@ final class ActiveHealthChecker implements SmartLifecycle, PoolRegistry.Listener
 				if (this.riseFall.passed(this.server.state(), () -> pool.rotation().comingUp(this.server))) {
 					StateChangeLog.up(pool, this.server, this.riseFall.passedInARow());
 					pool.rotation().rampUp();
+					pool.queue().dispatch();
 				}
 			}
 			else if (this.riseFall.failed(this.server.state(), outcome)) {

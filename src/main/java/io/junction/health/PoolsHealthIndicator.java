@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.junction.pools.PoolRegistry;
 import io.junction.pools.Pool;
+import io.junction.pools.PoolQueue;
 import io.junction.pools.PoolServer;
 
 import org.springframework.boot.health.contributor.Health;
@@ -37,6 +38,10 @@ final class PoolsHealthIndicator implements HealthIndicator {
 			details.put("state", (available > 0) ? "UP" : "DOWN");
 			details.put("available", available + " of " + pool.servers().size());
 			details.put("balance", pool.balance().keyword());
+			PoolQueue queue = pool.queue();
+			if (queue.queued() > 0 || pool.servers().stream().anyMatch((server) -> server.maxConnections() != 0)) {
+				details.put("queue", Map.of("waiting", queue.size(), "max", queue.max(), "limit", queue.limit()));
+			}
 			details.put("servers", servers);
 			health.withDetail(pool.name(), details);
 		}

@@ -84,6 +84,30 @@ public enum JunctionMeters {
 			"Requests sent to another server after this one could not be connected to"),
 
 	/**
+	 * {@code junction_server_max_connections}: the most requests the server may have in
+	 * flight ({@code max-connections}), 0 for no limit.
+	 */
+	SERVER_MAX_CONNECTIONS("junction.server.max.connections",
+			"The most requests the server may have in flight (max-connections), 0 for no limit"),
+
+	/** {@code junction_pool_queue_requests}: requests waiting in the pool's queue now. */
+	POOL_QUEUE_REQUESTS("junction.pool.queue.requests", "Requests waiting in the pool's queue for a server now"),
+
+	/**
+	 * {@code junction_pool_queue_wait_seconds}: how long the requests that left the queue
+	 * for a server waited ({@code _count} and {@code _sum}).
+	 */
+	POOL_QUEUE_WAIT("junction.pool.queue.wait", "Time the requests that left the pool's queue for a server waited"),
+
+	/**
+	 * {@code junction_pool_queue_refused_total}: requests answered 503 by the pool's
+	 * queue, by {@code reason}: {@code full} (at once, {@code queue-size} waiting) or
+	 * {@code timeout} (after {@code queue-timeout}).
+	 */
+	POOL_QUEUE_REFUSED("junction.pool.queue.refused",
+			"Requests answered 503 by the pool's queue: full at once, or after waiting queue-timeout"),
+
+	/**
 	 * {@code junction_connections_open}: client connections open on the traffic port now,
 	 * at most {@code junction.limits.max-connections}.
 	 */

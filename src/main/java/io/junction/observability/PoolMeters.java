@@ -2,6 +2,7 @@ package io.junction.observability;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,12 @@ import java.util.function.ToDoubleFunction;
 import io.junction.pools.AdminState;
 import io.junction.pools.Pool;
 import io.junction.pools.PoolRegistry;
+import io.junction.pools.PoolQueue;
 import io.junction.pools.PoolServer;
 import io.junction.pools.ServerState;
 import io.junction.pools.ServerTraffic;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +53,10 @@ final class PoolMeters implements MeterBinder, PoolRegistry.Listener {
 	// Guarded by this: each server's meters, so that they leave with the server.
 	private final Map<PoolServer, List<Meter>> meters = new IdentityHashMap<>();
 
+	// Guarded by this: each pool's meters, by name, as its queue is kept while the
+	// pool is.
+	private final Map<String, List<Meter>> poolMeters = new HashMap<>();
+
 	private @Nullable MeterRegistry registry;
 
 	PoolMeters(PoolRegistry pools) {
@@ -61,6 +68,7 @@ final class PoolMeters implements MeterBinder, PoolRegistry.Listener {
 	public synchronized void bindTo(MeterRegistry registry) {
 		this.registry = registry;
 		for (Pool pool : this.pools.current().all()) {
+			this.poolMeters.put(pool.name(), bind(registry, pool));
 			for (PoolServer server : pool.servers()) {
 				this.meters.put(server, bind(registry, server));
 			}
@@ -82,6 +90,37 @@ final class PoolMeters implements MeterBinder, PoolRegistry.Listener {
 		for (PoolServer added : swap.added()) {
 			this.meters.put(added, bind(registry, added));
 		}
+		for (Pool removed : swap.previous().all()) {
+			if (swap.next().get(removed.name()) == null) {
+				List<Meter> gone = this.poolMeters.remove(removed.name());
+				if (gone != null) {
+					gone.forEach(registry::remove);
+				}
+			}
+		}
+		for (Pool pool : swap.next().all()) {
+			if (!this.poolMeters.containsKey(pool.name())) {
+				this.poolMeters.put(pool.name(), bind(registry, pool));
+			}
+		}
+	}
+
+	private static List<Meter> bind(MeterRegistry registry, Pool pool) {
+		Tags tags = Tags.of("pool", pool.name());
+		PoolQueue queue = pool.queue();
+		List<Meter> bound = new ArrayList<>();
+		gauge(registry, JunctionMeters.POOL_QUEUE_REQUESTS, tags, queue, PoolQueue::size, bound);
+		bound.add(FunctionTimer
+			.builder(JunctionMeters.POOL_QUEUE_WAIT.meterName(), queue, PoolQueue::served, PoolQueue::waitNanos,
+					TimeUnit.NANOSECONDS)
+			.description(JunctionMeters.POOL_QUEUE_WAIT.description())
+			.tags(tags)
+			.register(registry));
+		counter(registry, JunctionMeters.POOL_QUEUE_REFUSED, tags.and("reason", "full"), queue, PoolQueue::refusedFull,
+				bound);
+		counter(registry, JunctionMeters.POOL_QUEUE_REFUSED, tags.and("reason", "timeout"), queue, PoolQueue::timedOut,
+				bound);
+		return bound;
 	}
 
 	private static List<Meter> bind(MeterRegistry registry, PoolServer server) {
@@ -89,6 +128,7 @@ final class PoolMeters implements MeterBinder, PoolRegistry.Listener {
 		List<Meter> bound = new ArrayList<>();
 		bindState(registry, tags, server.state(), bound);
 		bindTraffic(registry, tags, server.traffic(), bound);
+		gauge(registry, JunctionMeters.SERVER_MAX_CONNECTIONS, tags, server, PoolServer::maxConnections, bound);
 		return bound;
 	}
 

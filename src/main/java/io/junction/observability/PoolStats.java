@@ -8,6 +8,7 @@ import io.junction.config.ConfigurationReloader;
 import io.junction.pools.Balance;
 import io.junction.pools.PoolRegistry;
 import io.junction.pools.Pool;
+import io.junction.pools.PoolQueue;
 import io.junction.pools.PoolServer;
 import io.junction.pools.ServerState;
 import io.junction.pools.ServerTraffic;
@@ -36,7 +37,7 @@ record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 			for (PoolServer server : pool.servers()) {
 				servers.add(ServerRow.of(server, now, wallClock));
 			}
-			pools.add(new PoolRow(pool.name(), balance(pool), pool.availableCount(now), servers));
+			pools.add(new PoolRow(pool.name(), balance(pool), pool.availableCount(now), QueueRow.of(pool), servers));
 		}
 		return new PoolStats(pools, wallClock, reloader.status());
 	}
@@ -64,9 +65,40 @@ record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 	 * @param name the pool's name
 	 * @param balance how the pool picks its servers, as {@link #balance(Pool)} says
 	 * @param available how many servers take new requests
+	 * @param queue the requests waiting for a server under its max-connections
 	 * @param servers the pool's servers in configuration order
 	 */
-	record PoolRow(String name, String balance, int available, List<ServerRow> servers) {
+	record PoolRow(String name, String balance, int available, QueueRow queue, List<ServerRow> servers) {
+	}
+
+	/**
+	 * A pool's queue (HAProxy's qcur, qmax, qlimit, qtime).
+	 *
+	 * @param used whether a server of the pool has a max-connections, so that requests
+	 * may wait
+	 * @param waiting requests waiting now
+	 * @param max the most that waited at once
+	 * @param limit the most that may wait (queue-size)
+	 * @param timeoutMillis the longest one may wait (queue-timeout)
+	 * @param queued requests that waited
+	 * @param averageWaitMillis how long those that got a server waited, on average
+	 * @param refusedFull requests answered 503 at once, the queue being full
+	 * @param timedOut requests answered 503 after waiting queue-timeout
+	 */
+	record QueueRow(boolean used, int waiting, int max, int limit, long timeoutMillis, long queued,
+			double averageWaitMillis, long refusedFull, long timedOut) {
+
+		static QueueRow of(Pool pool) {
+			boolean used = false;
+			for (PoolServer server : pool.servers()) {
+				used |= server.maxConnections() != 0;
+			}
+			PoolQueue queue = pool.queue();
+			return new QueueRow(used || queue.queued() > 0, queue.size(), queue.max(), queue.limit(),
+					queue.timeout().toMillis(), queue.queued(), queue.averageWaitMillis(), queue.refusedFull(),
+					queue.timedOut());
+		}
+
 	}
 
 	/**
@@ -82,6 +114,8 @@ record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 	 * @param effectiveWeight the weight it takes now while it slow-starts, from 1/20 of
 	 * {@code weight} up; null when it does not
 	 * @param current requests in flight to the server now
+	 * @param limit the most requests it may have in flight (max-connections), 0 for no
+	 * limit
 	 * @param max the most requests in flight at once
 	 * @param requests requests sent to it, retried ones included
 	 * @param serverErrors responses with a 5xx status
@@ -95,9 +129,9 @@ record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 	 * @param redispatches requests whose connection it refused, sent elsewhere
 	 */
 	record ServerRow(String name, String url, String state, String admin, boolean backup, int weight,
-			@Nullable Double effectiveWeight, int current, int max, long requests, long serverErrors, long failures,
-			long sinceChangeMillis, double lastCheckMillis, @Nullable String lastFailure, long checksFailed,
-			long ejections, long retries, long redispatches) {
+			@Nullable Double effectiveWeight, int current, int limit, int max, long requests, long serverErrors,
+			long failures, long sinceChangeMillis, double lastCheckMillis, @Nullable String lastFailure,
+			long checksFailed, long ejections, long retries, long redispatches) {
 
 		static ServerRow of(PoolServer server, long now, long wallClock) {
 			ServerState state = server.state();
@@ -105,8 +139,9 @@ record PoolStats(List<PoolRow> pools, long time, Map<String, Object> config) {
 			long checkNanos = state.lastCheckNanos();
 			return new ServerRow(server.getName(), server.getUri().toString(), state.status(now),
 					state.adminState().name(), server.isBackup(), state.weight(),
-					state.isRamping() ? state.effectiveWeight() / RAMP_STEPS : null, traffic.current(), traffic.max(),
-					traffic.requests(), traffic.responses(5), traffic.connectionErrors() + traffic.responseErrors(),
+					state.isRamping() ? state.effectiveWeight() / RAMP_STEPS : null, traffic.current(),
+					server.maxConnections(), traffic.max(), traffic.requests(), traffic.responses(5),
+					traffic.connectionErrors() + traffic.responseErrors(),
 					Math.max(0, wallClock - state.lastChangeMillis()), (checkNanos < 0) ? -1 : checkNanos / 1e6,
 					state.lastFailure(), state.checksFailed(), state.ejections(), state.retries(),
 					state.redispatches());

@@ -31,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param sticky the sticky sessions' cookie, if any
  * @param allBackups whether every backup server that may take a request shares them,
  * rather than the first one only
+ * @param queue the requests waiting for a server under its {@code max-connections}, and
+ * how many may and for how long; kept across reloads
  * @param discovery how servers are found in DNS, or null when all are configured
  * @param rotation the servers' admin states and weights, changed at run time
  */
@@ -38,7 +40,7 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 		PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 		@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 		ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-		HashSettings hash, StickySettings sticky, boolean allBackups, Duration slowStart,
+		HashSettings hash, StickySettings sticky, boolean allBackups, Duration slowStart, PoolQueue queue,
 		@Nullable DiscoverySettings discovery, Rotation rotation) {
 
 	public Pool {
@@ -50,11 +52,11 @@ public record Pool(String name, List<PoolServer> servers, HealthCheckSettings he
 			PassiveCheckSettings passiveCheck, RetryPolicy retry, Duration connectTimeout, Duration responseTimeout,
 			@Nullable Duration tryTimeout, @Nullable Long maxRequestBody, OnDown onDown,
 			ConnectionPoolSettings connectionPool, TlsSettings tls, ServerProtocol protocol, Balance balance,
-			HashSettings hash, StickySettings sticky, boolean allBackups, Duration slowStart,
+			HashSettings hash, StickySettings sticky, boolean allBackups, Duration slowStart, PoolQueue queue,
 			@Nullable DiscoverySettings discovery) {
 		this(name, servers, healthCheck, passiveCheck, retry, connectTimeout, responseTimeout, tryTimeout,
 				maxRequestBody, onDown, connectionPool, tls, protocol, balance, hash, sticky, allBackups, slowStart,
-				discovery, new Rotation(servers, healthCheck.enabled(), slowStart));
+				queue, discovery, new Rotation(servers, healthCheck.enabled(), slowStart));
 	}
 
 	/** The server of that name, or {@code null} when the pool has none. */

@@ -37,6 +37,9 @@ public final class PoolServer {
 
 	private final boolean backup;
 
+	// Changed by a reload, for a kept server.
+	private volatile int maxConnections;
+
 	PoolServer(String pool, String name, URI uri, int weight) {
 		this(pool, name, uri, weight, false);
 	}
@@ -81,10 +84,35 @@ public final class PoolServer {
 		return this.traffic;
 	}
 
-	/** A try is on its way to the server: in flight until {@link #ended(InFlight)}. */
-	public void started(InFlight attempt) {
-		this.traffic.started();
+	/**
+	 * A try is on its way to the server, if the server has a free slot under its
+	 * {@code max-connections}: in flight until {@link #ended(InFlight)}.
+	 * @return whether it had one; false when the server is full
+	 */
+	public boolean started(InFlight attempt) {
+		if (!this.traffic.started(this.maxConnections)) {
+			return false;
+		}
 		this.inFlight.add(attempt);
+		return true;
+	}
+
+	/**
+	 * The most requests the server may have in flight at once (HAProxy {@code maxconn});
+	 * 0 for no limit.
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	void configureMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	/** Whether the server holds its {@code max-connections}: a request must wait. */
+	public boolean isFull() {
+		int limit = this.maxConnections;
+		return limit != 0 && this.traffic.current() >= limit;
 	}
 
 	/** A try that {@link #started(InFlight)} is over: answered, failed or abandoned. */
@@ -159,6 +187,9 @@ public final class PoolServer {
 		if (this.state.isRamping()) {
 			// Slow start: the share of its weight the server takes now.
 			details.put("effectiveWeight", this.state.effectiveWeight() / (double) ServerState.RAMP_STEPS);
+		}
+		if (this.maxConnections != 0) {
+			details.put("maxConnections", this.maxConnections);
 		}
 		details.put("url", this.uri.toString());
 		if (this.backup) {

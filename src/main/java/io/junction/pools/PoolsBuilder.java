@@ -37,6 +37,9 @@ import org.springframework.util.unit.DataSize;
  */
 final class PoolsBuilder {
 
+	// The most a server's max-connections or a pool's queue-size may be.
+	private static final int MAX_QUEUE_OR_CONNECTIONS = 100_000;
+
 	// A pool name becomes the host of an lb:// URI, so it must be a valid host name;
 	// java.net.URI gives no host at all for names with '_' (common in haproxy.cfg).
 	private static final Pattern POOL_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?");
@@ -108,6 +111,7 @@ final class PoolsBuilder {
 		}
 		Map<String, Integer> indexByName = new HashMap<>();
 		PoolServer[] built = new PoolServer[servers.size() + discovered.size()];
+		int[] limits = new int[built.length];
 		for (int i = 0; i < servers.size(); i++) {
 			String serverKey = key + ".servers[" + i + "]";
 			PoolsProperties.Server server = servers.get(i);
@@ -122,6 +126,9 @@ final class PoolsBuilder {
 			}
 			URI uri = serverUri(serverKey + ".url", server.getUrl());
 			int weight = weight(serverKey + ".weight", server.getWeight());
+			Integer ownLimit = server.getMaxConnections();
+			int maxConnections = (ownLimit != null) ? maxConnections(serverKey + ".max-connections", ownLimit)
+					: maxConnections(key + ".max-connections", pool.getMaxConnections());
 			PoolServer kept = (before != null) ? before.server(serverName) : null;
 			// A server that becomes or stops being a backup is a new one: its role is
 			// part
@@ -133,11 +140,15 @@ final class PoolsBuilder {
 			else {
 				built[i] = new PoolServer(name, serverName, uri, weight, false, server.isBackup());
 			}
+			limits[i] = maxConnections;
 		}
 		HealthCheckSettings healthCheck = healthCheck(key + ".health-check", pool.getHealthCheck());
 		for (int i = 0; i < discovered.size(); i++) {
 			built[servers.size() + i] = discovered(name, discovery, discovered.get(i), before, healthCheck);
+			limits[servers.size() + i] = maxConnections(key + ".max-connections", pool.getMaxConnections());
 		}
+		int queueSize = queueSize(key + ".queue-size", pool.getQueueSize());
+		Duration queueTimeout = queueTimeout(key + ".queue-timeout", pool.getQueueTimeout());
 		Duration slowStart = slowStart(key + ".slow-start", pool.getSlowStart());
 		if (before != null && !slowStart.isZero()) {
 			// A server added to a running pool ramps up like one that came UP; at
@@ -150,6 +161,12 @@ final class PoolsBuilder {
 				}
 			}
 		}
+		// Only now that every key holds: a kept server and queue take their new limits.
+		for (int i = 0; i < built.length; i++) {
+			built[i].configureMaxConnections(limits[i]);
+		}
+		PoolQueue queue = (before != null) ? before.queue() : new PoolQueue();
+		queue.configure(queueSize, queueTimeout);
 		return new Pool(name, List.of(built), healthCheck, passiveCheck(key + ".passive-check", pool.getPassiveCheck()),
 				retry(key, pool), millis(key + ".connect-timeout", pool.getConnectTimeout()),
 				positive(key + ".response-timeout", pool.getResponseTimeout()),
@@ -158,7 +175,7 @@ final class PoolsBuilder {
 				connectionPool(key + ".connection-pool", pool.getConnectionPool()), tls(key + ".tls", pool.getTls()),
 				protocol(key + ".protocol", pool.getProtocol(), built, discovery), pool.getBalance(),
 				HashSettings.of(key, pool.getHashOn(), pool.getHashBalanceFactor()),
-				StickySettings.of(key, pool.getSticky()), pool.isAllBackups(), slowStart, discovery);
+				StickySettings.of(key, pool.getSticky()), pool.isAllBackups(), slowStart, queue, discovery);
 	}
 
 	// A server found in DNS: named after the name and the address, kept while DNS gives
@@ -321,6 +338,30 @@ final class PoolsBuilder {
 					pool.getRetryBuffer() + " must be between 0 and 2GB");
 		}
 		return new RetryPolicy(pool.getRetries(), on, (int) buffer);
+	}
+
+	private static int maxConnections(String key, int value) {
+		if (value < 0 || value > MAX_QUEUE_OR_CONNECTIONS) {
+			throw new InvalidConfigurationException(key,
+					value + " must be from 0 (no limit) to " + MAX_QUEUE_OR_CONNECTIONS);
+		}
+		return value;
+	}
+
+	private static int queueSize(String key, int value) {
+		if (value < 0 || value > MAX_QUEUE_OR_CONNECTIONS) {
+			throw new InvalidConfigurationException(key,
+					value + " must be from 0 (no request waits) to " + MAX_QUEUE_OR_CONNECTIONS);
+		}
+		return value;
+	}
+
+	private static Duration queueTimeout(String key, @Nullable Duration value) {
+		Duration timeout = millis(key, value);
+		if (timeout.compareTo(Duration.ofHours(1)) > 0) {
+			throw new InvalidConfigurationException(key, value + " must be from 1ms to 1h, such as 5s");
+		}
+		return timeout;
 	}
 
 	private static Duration slowStart(String key, @Nullable Duration value) {

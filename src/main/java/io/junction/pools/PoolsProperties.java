@@ -187,6 +187,51 @@ public class PoolsProperties {
 		 */
 		private @Nullable Duration slowStart;
 
+		/**
+		 * The most requests each server of the pool may have in flight at once (HAProxy
+		 * {@code maxconn} on {@code default-server}); a server's own
+		 * {@code max-connections} overrides it. Beyond it, requests wait in the pool's
+		 * queue. 0 for no limit, up to 100000. Default 0.
+		 */
+		private int maxConnections;
+
+		/**
+		 * The most requests that may wait in the pool's queue for a server under its
+		 * {@code max-connections}; one more is answered 503 at once. 0 to 100000; 0 lets
+		 * none wait. Default 1000.
+		 */
+		private int queueSize = 1000;
+
+		/**
+		 * The longest a request waits in the pool's queue for a server before it is
+		 * answered 503 (HAProxy {@code timeout queue}). 1ms to 1h. Default 5s.
+		 */
+		private Duration queueTimeout = Duration.ofSeconds(5);
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public int getQueueSize() {
+			return this.queueSize;
+		}
+
+		public void setQueueSize(int queueSize) {
+			this.queueSize = queueSize;
+		}
+
+		public Duration getQueueTimeout() {
+			return this.queueTimeout;
+		}
+
+		public void setQueueTimeout(Duration queueTimeout) {
+			this.queueTimeout = queueTimeout;
+		}
+
 		public @Nullable Duration getSlowStart() {
 			return this.slowStart;
 		}
@@ -726,6 +771,21 @@ public class PoolsProperties {
 		 * in panic mode while a backup may take the request. Default false.
 		 */
 		private boolean backup;
+
+		/**
+		 * The most requests this server may have in flight at once (HAProxy
+		 * {@code maxconn}), in place of the pool's {@code max-connections}; beyond it,
+		 * requests wait in the pool's queue. 0 for no limit, up to 100000.
+		 */
+		private @Nullable Integer maxConnections;
+
+		public @Nullable Integer getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(@Nullable Integer maxConnections) {
+			this.maxConnections = maxConnections;
+		}
 
 		public boolean isBackup() {
 			return this.backup;

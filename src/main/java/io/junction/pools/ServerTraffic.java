@@ -40,13 +40,36 @@ public final class ServerTraffic {
 
 	/** A request is being sent to the server. Pair with {@link #ended()}. */
 	public void started() {
+		started(0);
+	}
+
+	/**
+	 * A request is being sent to the server, if it has fewer than {@code limit} in flight
+	 * (0: no limit). Pair with {@link #ended()}.
+	 * @return whether it was under the limit, so that the request counts
+	 */
+	boolean started(int limit) {
+		int now;
+		if (limit == 0) {
+			now = this.current.incrementAndGet();
+		}
+		else {
+			// Two event loops may both have seen the last slot free: one takes it.
+			do {
+				now = this.current.get() + 1;
+				if (now > limit) {
+					return false;
+				}
+			}
+			while (!this.current.compareAndSet(now - 1, now));
+		}
 		this.requests.increment();
-		int now = this.current.incrementAndGet();
 		// Read first: the write happens only when a new maximum is reached, which is
 		// rare.
 		if (now > this.max.get()) {
 			this.max.accumulateAndGet(now, Math::max);
 		}
+		return true;
 	}
 
 	/** A request that {@link #started()} is over: answered, failed or abandoned. */

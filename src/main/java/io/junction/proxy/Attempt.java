@@ -1,5 +1,6 @@
 package io.junction.proxy;
 
+import io.junction.pools.PoolQueue;
 import io.junction.pools.PoolServer;
 import io.netty.handler.codec.http.HttpResponse;
 import org.jspecify.annotations.Nullable;
@@ -52,11 +53,29 @@ public final class Attempt implements PoolServer.InFlight {
 
 	private volatile boolean ended;
 
-	Attempt(PoolServer server, String sentPath, long started) {
+	private final PoolQueue queue;
+
+	private final long queuedNanos;
+
+	/**
+	 * A try on {@code server}, not yet in flight: {@link #start()} puts it there.
+	 * @param queue the queue of the server's pool, told when the try ends
+	 * @param queuedNanos how long the request waited in that queue for this try
+	 */
+	Attempt(PoolServer server, String sentPath, long started, PoolQueue queue, long queuedNanos) {
 		this.server = server;
 		this.sentPath = sentPath;
 		this.started = started;
-		server.started(this);
+		this.queue = queue;
+		this.queuedNanos = queuedNanos;
+	}
+
+	/**
+	 * Puts the try in flight to its server, if the server has a free slot under its
+	 * {@code max-connections}; returns whether it had.
+	 */
+	boolean start() {
+		return this.server.started(this);
 	}
 
 	/** The server tried. */
@@ -102,10 +121,16 @@ public final class Attempt implements PoolServer.InFlight {
 		this.responseBodyBytes += bytes;
 	}
 
-	/** Time waited for a connection from the pool, or -1 if none was had. */
+	/**
+	 * Time waited in the pool's queue for a server and then for a connection from the
+	 * connection pool (HAProxy's Tw); -1 if the try had no connection and did not queue.
+	 */
 	public long waitNanos() {
 		long waited = (this.connectStarted != 0) ? this.connectStarted : this.connectionReady;
-		return (waited != 0) ? waited - this.started : -1;
+		if (waited == 0) {
+			return (this.queuedNanos != 0) ? this.queuedNanos : -1;
+		}
+		return this.queuedNanos + waited - this.started;
 	}
 
 	/** Time to open a new connection: 0 when one was reused, -1 if none was had. */
@@ -257,6 +282,8 @@ public final class Attempt implements PoolServer.InFlight {
 			this.ended = true;
 			this.cancelWait = null;
 			this.server.ended(this);
+			// A request waiting for a server may take the slot.
+			this.queue.slotFreed();
 		}
 	}
 

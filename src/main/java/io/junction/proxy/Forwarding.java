@@ -3,12 +3,14 @@ package io.junction.proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import io.junction.balancing.Candidates;
 import io.junction.balancing.FailedServers;
 import io.junction.pools.Balance;
 import io.junction.pools.Pool;
+import io.junction.pools.PoolQueue;
 import io.junction.pools.PoolServer;
 import io.junction.pools.RetryPolicy;
 import io.junction.pools.RetryPolicy.RetryOn;
@@ -20,6 +22,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClientResponse;
 
@@ -99,7 +103,12 @@ public final class Forwarding {
 	// The request's sticky cookie, for a pool with sticky sessions; else null.
 	private final @Nullable StickyCookie sticky;
 
+	// Written by a dispatch of the pool's queue while the request waits, under the
+	// queue's lock, which its cancellation takes too.
 	private @Nullable Attempt current;
+
+	// Set by take: whether the servers it found none among were only full.
+	private boolean mustWait;
 
 	private int attempts;
 
@@ -166,24 +175,143 @@ public final class Forwarding {
 		return forwarded;
 	}
 
-	/** Tries the next server the balancer chooses; emits the try whose answer is kept. */
+	/**
+	 * Tries the next server the balancer chooses, after waiting in the pool's queue if
+	 * every server it may use is full; emits the try whose answer is kept.
+	 */
 	private Mono<Attempt> tryNext() {
-		StickyCookie sticky = this.sticky;
-		PoolServer server = Candidates
-			.requested(this.pool, this.failed, this.nanoClock, this.hashKey,
-					(sticky != null) ? sticky.requested() : null)
-			.choose(this.upstream.balancer());
-		if (server == null) {
-			UpstreamException last = this.lastError;
-			return Mono.error(
-					(last != null) ? last : new UpstreamException(UpstreamFailure.NO_SERVER, this.pool.name(), null));
+		PoolQueue queue = this.pool.queue();
+		// Requests that wait go first: a new one takes a server at once only when none
+		// does.
+		if (queue.isEmpty()) {
+			Attempt attempt = take(0);
+			if (attempt != null) {
+				return tryOn(attempt);
+			}
+			if (!this.mustWait) {
+				return Mono.error(noServer());
+			}
 		}
-		long now = this.nanoClock.getAsLong();
-		Attempt attempt = new Attempt(server, sentPath(), now);
-		this.current = attempt;
-		this.attempts++;
-		return send(attempt, tryTimeout(now)).onErrorResume((error) -> afterFailure(attempt, error))
+		return Mono.<Attempt>create((sink) -> new Waiting(queue, sink).join()).flatMap(this::tryOn);
+	}
+
+	private Mono<Attempt> tryOn(Attempt attempt) {
+		return send(attempt, tryTimeout(attempt.started())).onErrorResume((error) -> afterFailure(attempt, error))
 			.flatMap((answered) -> (answered == attempt) ? afterResponse(attempt) : Mono.just(answered));
+	}
+
+	/**
+	 * Takes a slot on the server the balancer chooses: the try, in flight; null when
+	 * there is none, {@link #mustWait} telling whether only full servers were left.
+	 * @param queuedNanos how long the request waited in the queue for it
+	 */
+	private @Nullable Attempt take(long queuedNanos) {
+		StickyCookie sticky = this.sticky;
+		Candidates candidates = Candidates.requested(this.pool, this.failed, this.nanoClock, this.hashKey,
+				(sticky != null) ? sticky.requested() : null);
+		while (true) {
+			PoolServer server = candidates.choose(this.upstream.balancer());
+			if (server == null) {
+				this.mustWait = candidates.mustWait();
+				return null;
+			}
+			Attempt attempt = new Attempt(server, sentPath(), this.nanoClock.getAsLong(), this.pool.queue(),
+					queuedNanos);
+			// Else another request took its last slot since: the server is full now, so
+			// the balancer chooses among the others.
+			if (attempt.start()) {
+				this.current = attempt;
+				this.attempts++;
+				return attempt;
+			}
+		}
+	}
+
+	private UpstreamException noServer() {
+		UpstreamException last = this.lastError;
+		return (last != null) ? last : failure(UpstreamFailure.NO_SERVER, null);
+	}
+
+	/**
+	 * The request waiting in the pool's queue (HAProxy's {@code maxconn} and
+	 * {@code timeout queue}): answered 503 at once when the queue is full, and when its
+	 * wait reaches {@code queue-timeout}.
+	 */
+	private final class Waiting implements PoolQueue.Waiter {
+
+		private final PoolQueue queue;
+
+		private final MonoSink<Attempt> sink;
+
+		private final long since;
+
+		private @Nullable Disposable timer;
+
+		// Set by tryTake, under the queue's lock; read by proceed after it.
+		private @Nullable Attempt taken;
+
+		Waiting(PoolQueue queue, MonoSink<Attempt> sink) {
+			this.queue = queue;
+			this.sink = sink;
+			this.since = Forwarding.this.nanoClock.getAsLong();
+		}
+
+		void join() {
+			// Before joining: a dispatch may serve the request at once.
+			Duration timeout = this.queue.timeout();
+			this.timer = Schedulers.parallel().schedule(() -> {
+				if (this.queue.leave(this, true)) {
+					this.sink.error(failure(UpstreamFailure.QUEUE_TIMEOUT, null));
+				}
+			}, timeout.toNanos(), TimeUnit.NANOSECONDS);
+			// A request served before its client left goes on and ends as a cancelled
+			// one: its try is ended with the request.
+			this.sink.onCancel(() -> {
+				if (this.queue.leave(this, false)) {
+					dispose();
+				}
+			});
+			if (!this.queue.join(this)) {
+				dispose();
+				this.sink.error(failure(UpstreamFailure.QUEUE_FULL, null));
+			}
+		}
+
+		@Override
+		public boolean tryTake() {
+			Forwarding forwarding = Forwarding.this;
+			this.taken = forwarding.take(forwarding.nanoClock.getAsLong() - this.since);
+			// Without a server that may take it, the request ends now.
+			return this.taken != null || !forwarding.mustWait;
+		}
+
+		@Override
+		public long proceed() {
+			dispose();
+			long waited = Forwarding.this.nanoClock.getAsLong() - this.since;
+			Attempt taken = this.taken;
+			if (taken != null) {
+				this.sink.success(taken);
+			}
+			else {
+				this.sink.error(noServer());
+			}
+			return waited;
+		}
+
+		@Override
+		public boolean isConstrained() {
+			StickyCookie sticky = Forwarding.this.sticky;
+			return Forwarding.this.failed.size() > 0 || (sticky != null && sticky.requested() != null);
+		}
+
+		private void dispose() {
+			Disposable timer = this.timer;
+			if (timer != null) {
+				timer.dispose();
+			}
+		}
+
 	}
 
 	/**

@@ -25,6 +25,18 @@ public enum Termination {
 	NO_SERVER("no-server"),
 
 	/**
+	 * Every server was full and so was the pool's queue: 503 at once (HAProxy {@code sQ}
+	 * with a full queue).
+	 */
+	QUEUE_FULL("queue-full"),
+
+	/**
+	 * The request waited in the pool's queue until {@code queue-timeout}: 503 (HAProxy
+	 * {@code sQ}).
+	 */
+	QUEUE_TIMEOUT("queue-timeout"),
+
+	/**
 	 * The connection to the last server tried could not be opened: 503 (HAProxy
 	 * {@code SC}).
 	 */

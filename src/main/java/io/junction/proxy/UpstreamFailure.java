@@ -82,7 +82,19 @@ public enum UpstreamFailure {
 	UPGRADE_REFUSED(null, true, HttpStatus.BAD_GATEWAY, Termination.SERVER_ERROR, "WebSocket upgrade refused"),
 
 	/** No server of the pool may take the request: nothing was tried. */
-	NO_SERVER(null, false, HttpStatus.SERVICE_UNAVAILABLE, Termination.NO_SERVER, "no server available");
+	NO_SERVER(null, false, HttpStatus.SERVICE_UNAVAILABLE, Termination.NO_SERVER, "no server available"),
+
+	/**
+	 * Every server that may take the request holds its {@code max-connections}, and the
+	 * pool's queue its {@code queue-size}: nothing was tried.
+	 */
+	QUEUE_FULL(null, false, HttpStatus.SERVICE_UNAVAILABLE, Termination.QUEUE_FULL, "queue full"),
+
+	/**
+	 * The request waited {@code queue-timeout} in the pool's queue and no server freed a
+	 * slot for it (HAProxy {@code timeout queue}).
+	 */
+	QUEUE_TIMEOUT(null, false, HttpStatus.SERVICE_UNAVAILABLE, Termination.QUEUE_TIMEOUT, "queue timeout");
 
 	private final @Nullable RetryOn retryOn;
 
@@ -217,6 +229,8 @@ public enum UpstreamFailure {
 			case BAD_RESPONSE -> "the server sent an invalid response";
 			case SERVER_DOWN -> "the server went down before answering";
 			case UPGRADE_REFUSED -> "the server did not complete the WebSocket upgrade";
+			case QUEUE_FULL -> "every server of pool '" + pool + "' is busy and too many requests wait";
+			case QUEUE_TIMEOUT -> "no server of pool '" + pool + "' was free in time";
 		};
 	}
 

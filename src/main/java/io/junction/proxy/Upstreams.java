@@ -96,6 +96,10 @@ public final class Upstreams implements PoolRegistry.Listener {
 			}
 		});
 		this.byPool = Map.copyOf(next);
+		// New servers or limits may free requests that wait for a server.
+		for (Pool pool : swap.next().all()) {
+			pool.queue().dispatch();
+		}
 		previous.forEach((name, upstream) -> {
 			Upstream successor = next.get(name);
 			if (successor == null) {

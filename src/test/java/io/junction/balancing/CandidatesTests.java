@@ -93,6 +93,48 @@ class CandidatesTests {
 		}
 	}
 
+	@Test
+	void aFullServerIsNoCandidateAndTheRequestWaitsOnlyOnceEveryServerIsFull() {
+		Pool limited = TestPools.withMaxConnections(1, new int[] { 1, 1, 1 });
+		List<PoolServer> servers = limited.servers();
+		assertThat(servers.get(0).started(() -> {
+		})).isTrue();
+		assertThat(servers.get(0).started(() -> {
+		})).as("a second request on a server with max-connections 1").isFalse();
+		WeightedRoundRobin balancer = new WeightedRoundRobin();
+		for (int i = 0; i < 6; i++) {
+			assertThat(Candidates.of(limited, new FailedServers(), this.clock::get).choose(balancer))
+				.isNotEqualTo(servers.get(0));
+		}
+		servers.get(1).started(() -> {
+		});
+		servers.get(2).started(() -> {
+		});
+		Candidates candidates = Candidates.of(limited, new FailedServers(), this.clock::get);
+		assertThat(candidates.choose(balancer)).isNull();
+		assertThat(candidates.mustWait()).isTrue();
+		// Every server down as well as full: nothing to wait for.
+		servers.forEach((server) -> server.state().markDown("connection refused"));
+		Candidates none = Candidates.of(limited, new FailedServers(), this.clock::get);
+		assertThat(none.choose(balancer)).isNull();
+		assertThat(none.mustWait()).isFalse();
+	}
+
+	@Test
+	void fullServersNeitherStartPanicModeNorHandTheRequestToBackups() {
+		Pool limited = TestPools.withMaxConnections(1, new int[] { 1, 1, 1, 1 }, 3);
+		List<PoolServer> servers = limited.servers();
+		eject(servers.get(0), Duration.ofSeconds(10));
+		servers.get(1).started(() -> {
+		});
+		servers.get(2).started(() -> {
+		});
+		Candidates candidates = Candidates.of(limited, new FailedServers(), this.clock::get);
+		assertThat(candidates.choose(new WeightedRoundRobin())).isNull();
+		assertThat(candidates.mustWait()).isTrue();
+		assertThat(candidates.isPanic()).isFalse();
+	}
+
 	private void eject(PoolServer server, Duration time) {
 		server.state().eject(this.clock.get() + time.toNanos(), "connection reset");
 	}

@@ -53,6 +53,23 @@ class StickyTests {
 	}
 
 	@Test
+	void aRequestedServerThatIsOnlyFullIsWaitedFor() {
+		Pool limited = TestPools.withMaxConnections(1, new int[] { 1, 1, 1 });
+		PoolServer requested = limited.servers().get(1);
+		requested.started(() -> {
+		});
+		Candidates candidates = Candidates.requested(limited, new FailedServers(), System::nanoTime, 0, requested);
+		assertThat(candidates.choose(this.sticky)).isNull();
+		assertThat(candidates.mustWait()).isTrue();
+		// Down, it is left for another server, as before.
+		requested.state().markDown("connection refused");
+		assertThat(
+				Candidates.requested(limited, new FailedServers(), System::nanoTime, 0, requested).choose(this.sticky))
+			.isNotNull()
+			.isNotSameAs(requested);
+	}
+
+	@Test
 	void tokensDifferPerServerAndPoolAndShowNoName() {
 		// Another registry stands for another replica, or a restart: the same tokens.
 		BackendPools again = new PoolRegistry(

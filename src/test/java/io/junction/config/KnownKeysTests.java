@@ -38,8 +38,9 @@ class KnownKeysTests {
 		assertThat(unknown("junction.backends.foo.option")).containsExactly(new ConfigurationProblem(
 				"junction.backends.foo.option",
 				"unknown key; junction.backends.foo takes: all-backups, balance, connect-timeout, connection-pool, discovery, "
-						+ "hash-balance-factor, hash-on, health-check, max-request-body, on-down, passive-check, protocol, "
-						+ "response-timeout, retries, retry-buffer, retry-on, servers, slow-start, sticky, tls, try-timeout"));
+						+ "hash-balance-factor, hash-on, health-check, max-connections, max-request-body, on-down, "
+						+ "passive-check, protocol, queue-size, queue-timeout, response-timeout, retries, retry-buffer, "
+						+ "retry-on, servers, slow-start, sticky, tls, try-timeout"));
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.junction.pools;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Pools built as configuration builds them, for tests without sockets: each server is
@@ -38,9 +39,21 @@ public final class TestPools {
 	 * {@code backups} (indexes) are backups, with {@code all-backups} as given.
 	 */
 	public static Pool withBackups(boolean allBackups, int[] weights, int... backups) {
+		return app(weights, backups, (pool) -> pool.setAllBackups(allBackups));
+	}
+
+	/**
+	 * The pool {@code app} of servers weighted {@code weights}, each with
+	 * {@code max-connections} {@code limit}, and backups at {@code backups} (indexes).
+	 */
+	public static Pool withMaxConnections(int limit, int[] weights, int... backups) {
+		return app(weights, backups, (pool) -> pool.setMaxConnections(limit));
+	}
+
+	private static Pool app(int[] weights, int[] backups, Consumer<PoolsProperties.Pool> settings) {
 		PoolsProperties properties = properties(Map.of("app", weights));
 		PoolsProperties.Pool pool = properties.getBackends().get("app");
-		pool.setAllBackups(allBackups);
+		settings.accept(pool);
 		for (int index : backups) {
 			pool.getServers().get(index).setBackup(true);
 		}
