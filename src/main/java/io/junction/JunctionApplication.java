@@ -3,6 +3,7 @@ package io.junction;
 import java.util.List;
 
 import io.junction.config.CheckCommand;
+import io.junction.routetest.RouteTestCommand;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -23,6 +24,9 @@ public class JunctionApplication {
 	public static void main(String[] args) {
 		if (args.length > 0 && CheckCommand.NAME.equals(args[0])) {
 			System.exit(CheckCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+		}
+		if (args.length > 0 && RouteTestCommand.NAME.equals(args[0])) {
+			System.exit(RouteTestCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
 		}
 		SpringApplication.run(JunctionApplication.class, args);
 	}

@@ -1,0 +1,199 @@
+package io.junction.routetest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.junction.JunctionApplication;
+import io.junction.pools.PoolsProperties;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.cloud.gateway.filter.FilterDefinition;
+import org.springframework.cloud.gateway.handler.predicate.PredicateDefinition;
+import org.springframework.cloud.gateway.route.RouteDefinition;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.http.client.ReactorResourceFactory;
+
+/**
+ * Junction started on a configuration with every server replaced by an echo server on
+ * loopback, one per pool, that answers with the path it received: real routing, real
+ * rewriting, nothing sent anywhere else. Each request then shows the route that took it
+ * (a request header each route adds last), the pool, and the path its server received.
+ */
+public final class RouteTestRun implements AutoCloseable {
+
+	/** The request header each route adds, naming itself, for the echo server. */
+	static final String ROUTE_HEADER = "X-Junction-Route-Test-Route";
+
+	/** The response header that names the pool whose echo server answered. */
+	static final String POOL_HEADER = "X-Junction-Route-Test-Pool";
+
+	private static final String ROUTES = "spring.cloud.gateway.server.webflux.routes";
+
+	private final List<DisposableServer> echoServers = new ArrayList<>();
+
+	private final ConfigurableApplicationContext junction;
+
+	private final HttpClient client;
+
+	/**
+	 * Starts Junction with {@code args} (the configuration files and Spring arguments, as
+	 * on its command line) and the echo servers.
+	 */
+	public RouteTestRun(String... args) {
+		SpringApplication application = new SpringApplication(JunctionApplication.class);
+		application.setBannerMode(Banner.Mode.OFF);
+		application.setRegisterShutdownHook(false);
+		application.addInitializers((ConfigurableApplicationContext context) -> {
+			replaceServers(context.getEnvironment());
+			// Event loops of its own: closing it leaves Reactor's global ones, which
+			// the echo servers and the caller may use, running.
+			((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
+				ReactorResourceFactory resources = new ReactorResourceFactory();
+				resources.setUseGlobalResources(false);
+				return resources;
+			});
+		});
+		List<String> all = new ArrayList<>(List.of(args));
+		all.addAll(List.of("--server.port=0", "--management.server.port=0", "--server.ssl.enabled=false",
+				"--junction.proxy-protocol=off", "--junction.reload.enabled=false",
+				"--junction.access-log.enabled=false", "--spring.main.log-startup-info=false"));
+		try {
+			this.junction = application.run(all.toArray(String[]::new));
+		}
+		catch (RuntimeException ex) {
+			this.echoServers.forEach(DisposableServer::disposeNow);
+			throw ex;
+		}
+		int port = ((WebServerApplicationContext) this.junction).getWebServer().getPort();
+		this.client = HttpClient.create().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10));
+	}
+
+	/** Sends the case's request through Junction and tells what became of it. */
+	public Outcome send(RouteCase routeCase) {
+		return this.client.headers((headers) -> {
+			routeCase.headers().forEach(headers::add);
+			if (routeCase.host() != null) {
+				headers.set("Host", routeCase.host());
+			}
+		})
+			.request(io.netty.handler.codec.http.HttpMethod.valueOf(routeCase.method()))
+			.uri(routeCase.target())
+			.responseSingle((response, body) -> body.asString().defaultIfEmpty("").map((text) -> {
+				String pool = response.responseHeaders().get(POOL_HEADER);
+				String route = response.responseHeaders().get(ROUTE_HEADER);
+				int status = response.status().code();
+				if (pool == null) {
+					// No server answered: Junction did, and 404 is its "no route".
+					return new Outcome(status, (status == 404) ? RouteCase.NO_ROUTE : null, null, null);
+				}
+				return new Outcome(status, route, pool, text);
+			}))
+			.onErrorResume((error) -> Mono.just(new Outcome(-1, null, null, String.valueOf(error.getMessage()))))
+			.block();
+	}
+
+	// Every pool's servers point at the pool's echo server, checked by nothing; every
+	// route names itself to it; routes to a plain URL get an echo server each.
+	private void replaceServers(ConfigurableEnvironment environment) {
+		Binder binder = Binder.get(environment);
+		PoolsProperties pools = binder.bind(PoolsProperties.PREFIX, PoolsProperties.class)
+			.orElseGet(PoolsProperties::new);
+		List<RouteDefinition> routes = binder.bind(ROUTES, Bindable.listOf(RouteDefinition.class)).orElse(List.of());
+		Map<String, Object> overrides = new LinkedHashMap<>();
+		pools.getBackends().forEach((name, pool) -> {
+			String key = PoolsProperties.PREFIX + ".backends." + name;
+			String url = echo(name);
+			List<PoolsProperties.Server> servers = pool.getServers();
+			for (int i = 0; i < Math.max(1, servers.size()); i++) {
+				PoolsProperties.Server server = (i < servers.size()) ? servers.get(i) : null;
+				String serverKey = key + ".servers[" + i + "]";
+				overrides.put(serverKey + ".name", (server != null) ? server.getName() : "route-test");
+				overrides.put(serverKey + ".url", url);
+				if (server != null) {
+					overrides.put(serverKey + ".weight", server.getWeight());
+					overrides.put(serverKey + ".backup", server.isBackup());
+				}
+			}
+			overrides.put(key + ".health-check.enabled", false);
+			overrides.put(key + ".passive-check.enabled", false);
+			if (pool.getDiscovery() != null) {
+				// A name that never resolves: only the echo server is a server.
+				overrides.put(key + ".discovery.dns", "route-test.invalid");
+			}
+		});
+		for (int i = 0; i < routes.size(); i++) {
+			RouteDefinition route = routes.get(i);
+			String key = ROUTES + "[" + i + "]";
+			overrides.put(key + ".id", route.getId());
+			String uri = route.getUri().toString();
+			overrides.put(key + ".uri", uri.startsWith("lb://") ? uri : echo(uri));
+			overrides.put(key + ".order", route.getOrder());
+			List<PredicateDefinition> predicates = route.getPredicates();
+			for (int j = 0; j < predicates.size(); j++) {
+				definition(overrides, key + ".predicates[" + j + "]", predicates.get(j).getName(),
+						predicates.get(j).getArgs());
+			}
+			List<FilterDefinition> filters = route.getFilters();
+			for (int j = 0; j < filters.size(); j++) {
+				definition(overrides, key + ".filters[" + j + "]", filters.get(j).getName(), filters.get(j).getArgs());
+			}
+			definition(overrides, key + ".filters[" + filters.size() + "]", "AddRequestHeader",
+					Map.of("name", ROUTE_HEADER, "value", String.valueOf(route.getId())));
+			route.getMetadata().forEach((name, value) -> overrides.put(key + ".metadata[" + name + "]", value));
+		}
+		environment.getPropertySources().addFirst(new MapPropertySource("route-test", overrides));
+	}
+
+	private static void definition(Map<String, Object> overrides, String key, String name, Map<String, String> args) {
+		overrides.put(key + ".name", name);
+		args.forEach((arg, value) -> overrides.put(key + ".args[" + arg + "]", value));
+	}
+
+	/** Starts an echo server that names {@code pool} and answers with the path it got. */
+	private String echo(String pool) {
+		DisposableServer server = HttpServer.create().host("127.0.0.1").port(0).handle((request, response) -> {
+			String route = request.requestHeaders().get(ROUTE_HEADER);
+			response.header(POOL_HEADER, pool).header("Content-Type", "text/plain");
+			if (route != null) {
+				response.header(ROUTE_HEADER, route);
+			}
+			return request.receive().then(response.sendString(Mono.just(request.uri())).then());
+		}).bindNow();
+		this.echoServers.add(server);
+		return "http://127.0.0.1:" + server.port();
+	}
+
+	@Override
+	public void close() {
+		this.junction.close();
+		this.echoServers.forEach(DisposableServer::disposeNow);
+	}
+
+	/**
+	 * What became of one request.
+	 *
+	 * @param status the status the client got, or -1 when the request failed
+	 * @param route the route that took it, {@link RouteCase#NO_ROUTE} for none, or null
+	 * when no server answered and Junction's answer does not say
+	 * @param pool the pool whose server answered (or a route's plain URL), or null
+	 * @param path the path and query the server received, or null
+	 */
+	public record Outcome(int status, @Nullable String route, @Nullable String pool, @Nullable String path) {
+	}
+
+}
