@@ -92,19 +92,16 @@ public final class RouteTestCommand {
 			return FAILED;
 		}
 		int failed = 0;
+		String name = String.valueOf(casesFile.getFileName());
+		int lastLine = cases.isEmpty() ? 0 : cases.get(cases.size() - 1).line();
+		String column = "%-" + (name.length() + 1 + String.valueOf(lastLine).length()) + "s";
 		try (run) {
 			for (RouteCase routeCase : cases) {
 				List<String> differences = differences(routeCase, run.send(routeCase));
-				if (differences.isEmpty()) {
-					out.println(
-							"ok    " + casesFile.getFileName() + ":" + routeCase.line() + "  " + routeCase.describe());
-				}
-				else {
-					failed++;
-					out.println(
-							"FAIL  " + casesFile.getFileName() + ":" + routeCase.line() + "  " + routeCase.describe());
-					differences.forEach((difference) -> out.println("        " + difference));
-				}
+				String where = String.format(column, name + ":" + routeCase.line());
+				out.println((differences.isEmpty() ? "ok    " : "FAIL  ") + where + "  " + routeCase.describe());
+				failed += differences.isEmpty() ? 0 : 1;
+				differences.forEach((difference) -> out.println("        " + difference));
 			}
 		}
 		out.println(cases.size() + ((cases.size() == 1) ? " case: " : " cases: ") + (cases.size() - failed)
