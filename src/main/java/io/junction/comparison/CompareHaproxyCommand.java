@@ -154,8 +154,14 @@ public final class CompareHaproxyCommand {
 			return haproxy.status() == junction.status()
 					|| (haproxy.status() == 503 && RouteCase.NO_ROUTE.equals(junction.route()));
 		}
-		return Objects.equals(haproxy.pool(), junction.pool()) && Objects.equals(haproxy.path(), junction.path())
+		return samePool(haproxy.pool(), junction.pool()) && Objects.equals(haproxy.path(), junction.path())
 				&& haproxy.status() == junction.status();
+	}
+
+	// A pool's name is a host name: a backend named services_foo_v1 is pool
+	// services-foo-v1.
+	private static boolean samePool(@Nullable String backend, @Nullable String pool) {
+		return backend != null && pool != null && backend.replace('_', '-').equalsIgnoreCase(pool);
 	}
 
 	// Junction refuses dot segments, control characters and bad encodings, and merges

@@ -35,9 +35,9 @@ final class HaproxyUnderTest implements AutoCloseable {
 			"resolvers", "userlist", "mailers", "program", "http-errors", "ring", "cache");
 
 	// reqrep's usual shape: the method kept, a path prefix replaced (the seed's):
-	// reqrep ^([^\ :]*)\ /old/(.*) \1\ /new/\2
+	// reqrep ^([^\ :]*)\ /old/(.*) \1\ /new/\2, with or without the colon
 	private static final Pattern PREFIX_REQREP = Pattern
-		.compile("(reqi?rep)\\s+\\^\\(\\[\\^\\\\ :\\]\\*\\)\\\\ (/\\S*?)\\(\\.\\*\\)\\s+\\\\1\\\\ (/\\S*?)\\\\2");
+		.compile("(reqi?rep)\\s+\\^\\(\\[\\^\\\\ :?\\]\\*\\)\\\\ (/\\S*?)\\(\\.\\*\\)\\s+\\\\1\\\\ (/\\S*?)\\\\2");
 
 	private final Path directory;
 
