@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  */
 final class RequestGenerator {
 
-	// A criterion and its flags and values, up to the end of the condition.
+	// A criterion and its flags and values, up to the end of the condition; not the end
+	// of another word (replace-path, set-path).
 	private static final Pattern CRITERION = Pattern.compile(
-			"(?<criterion>path|path_beg|path_end|path_dir|path_sub|path_reg|(?:req\\.)?hdr(?:_beg|_end|_dom|_reg|_sub)?\\(host\\))"
+			"(?<![\\w.-])(?<criterion>path|path_beg|path_end|path_dir|path_sub|path_reg|(?:req\\.)?hdr(?:_beg|_end|_dom|_reg|_sub)?\\(host\\))"
 					+ "(?<rest>(?:\\s+(?!\\|\\||\\}|if\\b|unless\\b)\\S+)+)",
 			Pattern.CASE_INSENSITIVE);
 
@@ -66,7 +67,7 @@ final class RequestGenerator {
 		Random random = new Random(count);
 		List<String> pathList = new ArrayList<>(paths);
 		int round = 0;
-		while (requests.size() < count && round < 50) {
+		while (requests.size() < count && round < 10 * count) {
 			for (int p = 0; p < pathList.size() && requests.size() < count; p++) {
 				String path = (round == 0) ? pathList.get(p) : deeper(pathList.get(p), random);
 				String host = hostChoices.get((p + round) % hostChoices.size());
