@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -69,6 +70,8 @@ public final class StrictResponseFraming extends ChannelInboundHandlerAdapter {
 	private static final int MAX_LENGTH_DIGITS = 18;
 
 	private static final int MAX_CHUNK_SIZE_DIGITS = 16;
+
+	private static final ByteProcessor NOT_CONTROL = (b) -> !HttpChars.isControl(b);
 
 	private enum State {
 
@@ -212,6 +215,16 @@ public final class StrictResponseFraming extends ChannelInboundHandlerAdapter {
 					this.state = (this.state == State.CHUNK_CR) ? State.CHUNK_LF : State.CHUNK_SIZE;
 				}
 				default -> {
+					if (this.state == State.HEADER_VALUE && this.field == Field.OTHER && !this.afterCr) {
+						// Such a value only has to be free of control characters: on to
+						// the
+						// first one, the CR that ends the line if all is well.
+						int stop = buffer.forEachByte(index, end - index, NOT_CONTROL);
+						if (stop < 0) {
+							return null;
+						}
+						index = stop;
+					}
 					byte b = buffer.getByte(index++);
 					String refusal = this.afterCr ? lineFeed(b) : lineByte(b);
 					if (refusal != null) {
