@@ -41,8 +41,9 @@ import reactor.netty.NettyPipeline;
  * {@code 101} (WebSocket) ends HTTP/1.x on the connection, and both handlers leave.
  *
  * <p>
- * Headers are read byte by byte as they come, across reads, into a few fields: no line is
- * copied and nothing is allocated per header.
+ * Headers are read as they come, across reads, into a few fields: no line is copied and
+ * nothing is allocated per header. The names and values that framing does not read are
+ * only checked, in runs up to the byte that ends them.
  */
 public final class StrictResponseFraming extends ChannelInboundHandlerAdapter {
 
@@ -72,6 +73,8 @@ public final class StrictResponseFraming extends ChannelInboundHandlerAdapter {
 	private static final int MAX_CHUNK_SIZE_DIGITS = 16;
 
 	private static final ByteProcessor NOT_CONTROL = (b) -> !HttpChars.isControl(b);
+
+	private static final ByteProcessor TOKEN = HttpChars::isToken;
 
 	private enum State {
 
@@ -215,10 +218,21 @@ public final class StrictResponseFraming extends ChannelInboundHandlerAdapter {
 					this.state = (this.state == State.CHUNK_CR) ? State.CHUNK_LF : State.CHUNK_SIZE;
 				}
 				default -> {
+					if (this.state == State.HEADER_NAME && this.position > 0 && !this.mayBeContentLength
+							&& !this.mayBeTransferEncoding && !this.afterCr) {
+						// Not a name framing reads, so only a token: on to its end, the
+						// colon if all is well.
+						int stop = buffer.forEachByte(index, end - index, TOKEN);
+						int run = ((stop < 0) ? end : stop) - index;
+						if (run > 0) {
+							this.position += run;
+							index += run;
+							continue;
+						}
+					}
 					if (this.state == State.HEADER_VALUE && this.field == Field.OTHER && !this.afterCr) {
-						// Such a value only has to be free of control characters: on to
-						// the
-						// first one, the CR that ends the line if all is well.
+						// A value framing ignores only has to be free of controls: on to
+						// the first, the CR that ends the line if all is well.
 						int stop = buffer.forEachByte(index, end - index, NOT_CONTROL);
 						if (stop < 0) {
 							return null;
