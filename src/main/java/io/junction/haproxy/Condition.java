@@ -139,8 +139,10 @@ record Condition(List<List<Test>> branches) {
 		List<Line> lines = new ArrayList<>();
 		for (List<Test> branch : this.branches) {
 			for (Test test : branch) {
-				if (!lines.contains(test.criterion().line())) {
-					lines.add(test.criterion().line());
+				for (Line line : test.criterion().lines()) {
+					if (!lines.contains(line)) {
+						lines.add(line);
+					}
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,10 +14,10 @@ import io.junction.haproxy.HaproxyConfig.Line;
  * One ACL test, {@code <fetch> [-i] [-m <method>] <value>...}: true when the fetched
  * sample matches any of the values. Only the fetches with a Junction predicate are taken.
  */
-record Criterion(Line line, Fetch fetch, String argument, Match match, boolean ignoreCase, List<String> values) {
+record Criterion(List<Line> lines, Fetch fetch, String argument, Match match, boolean ignoreCase, List<String> values) {
 
 	private static final Pattern FETCH = Pattern
-		.compile("(path|req\\.hdr|hdr|url_param|urlp|method|src)(?:\\(([^)]*)\\))?(?:_(beg|end|sub|reg|dir|dom))?");
+		.compile("(path|req\\.hdr|hdr|url_param|urlp|method|src)(?:_(beg|end|sub|reg|dir|dom))?(?:\\(([^)]*)\\))?");
 
 	/** HAProxy's predefined ACLs that Junction can express. */
 	private static final Map<String, List<String>> PREDEFINED = Map.of("METH_GET", List.of("method", "GET", "HEAD"),
@@ -58,9 +59,9 @@ record Criterion(Line line, Fetch fetch, String argument, Match match, boolean i
 			throw new NotConvertible("criterion '" + words.get(0) + "' has no Junction predicate yet");
 		}
 		String name = fetch.group(1);
-		String argument = (fetch.group(2) != null) ? fetch.group(2).strip() : "";
-		Match match = (fetch.group(3) != null) ? Match.valueOf(fetch.group(3).toUpperCase(Locale.ROOT)) : Match.STR;
-		if (name.equals("path") && fetch.group(2) != null) {
+		String argument = (fetch.group(3) != null) ? fetch.group(3).strip() : "";
+		Match match = (fetch.group(2) != null) ? Match.valueOf(fetch.group(2).toUpperCase(Locale.ROOT)) : Match.STR;
+		if (name.equals("path") && fetch.group(3) != null) {
 			throw new NotConvertible("path takes no argument");
 		}
 		boolean ignoreCase = false;
@@ -97,7 +98,7 @@ record Criterion(Line line, Fetch fetch, String argument, Match match, boolean i
 			case "method" -> Fetch.METHOD;
 			default -> Fetch.SOURCE;
 		};
-		if ((kind == Fetch.METHOD || kind == Fetch.SOURCE) && (fetch.group(2) != null || match != Match.STR)) {
+		if ((kind == Fetch.METHOD || kind == Fetch.SOURCE) && (fetch.group(3) != null || match != Match.STR)) {
 			throw new NotConvertible(words.get(0) + " with a match method has no Junction predicate");
 		}
 		if (kind == Fetch.QUERY_PARAMETER && (argument.isEmpty() || argument.contains(","))) {
@@ -119,7 +120,24 @@ record Criterion(Line line, Fetch fetch, String argument, Match match, boolean i
 				throw new NotConvertible("-m " + match.name().toLowerCase(Locale.ROOT) + " with an empty pattern");
 			}
 		}
-		return new Criterion(line, kind, argument, match, ignoreCase, values);
+		return new Criterion(List.of(line), kind, argument, match, ignoreCase, values);
+	}
+
+	/**
+	 * This criterion with the values of {@code other} too, if it tests the same way: two
+	 * lines of one ACL are an OR, as two values on one line are.
+	 */
+	Optional<Criterion> merge(Criterion other) {
+		if (this.fetch != other.fetch || !this.argument.equals(other.argument) || this.match != other.match
+				|| this.ignoreCase != other.ignoreCase) {
+			return Optional.empty();
+		}
+		List<Line> lines = new ArrayList<>(this.lines);
+		lines.addAll(other.lines);
+		List<String> values = new ArrayList<>(this.values);
+		values.addAll(other.values);
+		return Optional.of(new Criterion(List.copyOf(lines), this.fetch, this.argument, this.match, this.ignoreCase,
+				List.copyOf(values)));
 	}
 
 	private static Fetch host(String header) throws NotConvertible {
@@ -137,65 +155,61 @@ record Criterion(Line line, Fetch fetch, String argument, Match match, boolean i
 	 * whose Gateway predicates use {@link String#matches}.
 	 */
 	String wholeValueRegex() {
-		List<String> alternatives = new ArrayList<>();
-		for (String value : this.values) {
-			alternatives.add(wholeValue(value));
-		}
-		return flags() + String.join("|", alternatives);
-	}
-
-	private String wholeValue(String value) {
-		String literal = quote(trimDelimiters(value, this.match));
-		return switch (this.match) {
-			case STR -> literal;
-			case BEG -> literal + ".*";
-			case END -> ".*" + literal;
-			case SUB -> ".*" + literal + ".*";
-			case DIR -> "(?:.*/)?" + literal + "(?:/.*)?";
+		String any = alternation();
+		return flags() + switch (this.match) {
+			case STR -> any;
+			case BEG -> any + ".*";
+			case END -> ".*" + any;
+			case SUB -> ".*" + any + ".*";
+			case DIR -> "(?:.*/)?" + any + "(?:/.*)?";
 			// Unsure: HAProxy's -m dom takes '.', ':', '/' and '?' as delimiters, so
 			// "example.com" matches "www.example.com:8080" too.
-			case DOM -> "(?:.*[./?:])?" + literal + "(?:[./?:].*)?";
-			case REG -> anchoredBothEnds(value) ? value.substring(1, value.length() - 1) : ".*(?:" + value + ").*";
+			case DOM -> "(?:.*[./?:])?" + any + "(?:[./?:].*)?";
+			case REG -> (this.values.size() == 1 && anchoredBothEnds(this.values.get(0)))
+					? this.values.get(0).substring(1, this.values.get(0).length() - 1) : ".*(?:" + any + ").*";
 		};
 	}
 
 	/**
 	 * A regex to search the path for, as {@code PathRegex} does: anchored where HAProxy's
-	 * match method is, kept readable for the common single value.
+	 * match method is.
 	 */
 	String pathSearchRegex() {
-		if (this.values.size() > 1) {
-			return "^" + pathRegexAtStart();
-		}
-		String value = this.values.get(0);
-		String literal = quote(trimDelimiters(value, this.match));
+		String any = alternation();
 		return flags() + switch (this.match) {
-			case STR -> "^" + literal + "$";
-			case BEG -> "^" + literal;
-			case END -> literal + "$";
-			case SUB -> literal;
-			case DIR -> "(?:^|/)" + literal + "(?:/|$)";
-			case REG, DOM -> value;
+			case STR -> "^" + any + "$";
+			case BEG -> "^" + any;
+			case END -> any + "$";
+			case SUB, REG, DOM -> any;
+			case DIR -> "(?:^|/)" + any + "(?:/|$)";
 		};
 	}
 
 	/** A regex matched from the path's start, for lookaheads: {@code (?=...)}. */
 	String pathRegexAtStart() {
+		String any = alternation();
+		String regex = switch (this.match) {
+			case STR -> any + "$";
+			case BEG -> any;
+			case END -> ".*" + any + "$";
+			case SUB -> ".*" + any;
+			case DIR -> "(?:.*/)?" + any + "(?:/|$)";
+			case REG, DOM -> (this.values.size() == 1 && any.startsWith("^") && !any.contains("|")) ? any.substring(1)
+					: ".*?(?:" + any + ")";
+		};
+		return this.ignoreCase ? "(?i:" + regex + ")" : regex;
+	}
+
+	// The values as one regex: literals quoted, regexes as written; several in a group.
+	private String alternation() {
 		List<String> alternatives = new ArrayList<>();
 		for (String value : this.values) {
-			String literal = quote(trimDelimiters(value, this.match));
-			alternatives.add(switch (this.match) {
-				case STR -> literal + "$";
-				case BEG -> literal;
-				case END -> ".*" + literal + "$";
-				case SUB -> ".*" + literal;
-				case DIR -> "(?:.*/)?" + literal + "(?:/|$)";
-				case REG, DOM ->
-					(value.startsWith("^") && !value.contains("|")) ? value.substring(1) : ".*?(?:" + value + ")";
-			});
+			alternatives.add((this.match == Match.REG) ? value : quote(trimDelimiters(value, this.match)));
 		}
-		String regex = (alternatives.size() == 1) ? alternatives.get(0) : "(?:" + String.join("|", alternatives) + ")";
-		return this.ignoreCase ? "(?i:" + regex + ")" : regex;
+		if (alternatives.size() == 1) {
+			return alternatives.get(0);
+		}
+		return "(?:" + String.join("|", alternatives) + ")";
 	}
 
 	private String flags() {

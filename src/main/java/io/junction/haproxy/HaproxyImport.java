@@ -106,6 +106,14 @@ final class HaproxyImport {
 				continue;
 			}
 			PoolConversion pool = PoolConversion.convert(name, section, proxy.defaults(), this.losses);
+			if (pool.pool().servers().isEmpty()) {
+				// A listen section for stats; or servers that all failed to convert.
+				if (section.lines().stream().anyMatch((line) -> line.keyword().equals("server"))
+						|| section.kind().equals("backend")) {
+					this.losses.add(section.header(), "no server converted: Junction refuses an empty pool");
+				}
+				continue;
+			}
 			this.pools.put(section.name(), pool);
 			this.config.pools.add(pool.pool());
 		}

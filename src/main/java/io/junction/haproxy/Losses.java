@@ -36,11 +36,14 @@ final class Losses {
 		return this.byLine.containsKey(line.number());
 	}
 
-	/** Lists every line of {@code lines} that was neither converted nor listed. */
+	/**
+	 * Lists every line of {@code lines} that was neither converted nor listed, for
+	 * {@code reason} after its keyword.
+	 */
 	void addUnhandled(List<Line> lines, String reason) {
 		for (Line line : lines) {
 			if (!this.handled.contains(line.number()) && !isListed(line)) {
-				add(line, reason);
+				add(line, line.keyword() + ": " + reason);
 			}
 		}
 	}

@@ -1,5 +1,6 @@
 package io.junction.haproxy;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +45,13 @@ final class Rewrites {
 			throw new NotConvertible(keyword + " has no Junction equivalent yet");
 		}
 		String action = line.word(1);
+		if (!List.of("replace-path", "set-path", "set-header", "del-header").contains(action)) {
+			throw new NotConvertible(action.equals("redirect")
+					? "http-request redirect has no Junction equivalent"
+							+ " (waits for: redirect routes; Junction redirects only http to https, with"
+							+ " junction.http-redirect.port)"
+					: "http-request " + action + " has no Junction equivalent yet");
+		}
 		if (line.words().contains("if") || line.words().contains("unless")) {
 			throw new NotConvertible("conditional http-request " + action + " has no Junction equivalent"
 					+ " (waits for: conditions on filters)");
@@ -53,11 +61,7 @@ final class Rewrites {
 			case "set-path" -> Definition.of("SetPath", "template", constant(line, 2, 3));
 			case "set-header" ->
 				Definition.of("SetRequestHeader", "name", constant(line, 2, 4), "value", constant(line, 3, 4));
-			case "del-header" -> Definition.of("RemoveRequestHeader", "name", constant(line, 2, 3));
-			case "redirect" -> throw new NotConvertible("http-request redirect has no Junction equivalent"
-					+ " (waits for: redirect routes; Junction redirects only http to https, with"
-					+ " junction.http-redirect.port)");
-			default -> throw new NotConvertible("http-request " + action + " has no Junction equivalent yet");
+			default -> Definition.of("RemoveRequestHeader", "name", constant(line, 2, 3));
 		};
 	}
 

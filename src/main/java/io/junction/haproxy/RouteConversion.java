@@ -1,9 +1,11 @@
 package io.junction.haproxy;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.junction.haproxy.Condition.Test;
 import io.junction.haproxy.Criterion.Fetch;
@@ -94,7 +96,15 @@ final class RouteConversion {
 		String name = line.word(1);
 		try {
 			Criterion criterion = Criterion.parse(line, line.after(2));
-			this.acls.computeIfAbsent(name, (n) -> new ArrayList<>()).add(criterion);
+			List<Criterion> criteria = this.acls.computeIfAbsent(name, (n) -> new ArrayList<>());
+			Optional<Criterion> merged = criteria.isEmpty() ? Optional.empty()
+					: criteria.get(criteria.size() - 1).merge(criterion);
+			if (merged.isPresent()) {
+				criteria.set(criteria.size() - 1, merged.get());
+			}
+			else {
+				criteria.add(criterion);
+			}
 			this.losses.handled(line);
 		}
 		catch (NotConvertible ex) {
@@ -108,8 +118,12 @@ final class RouteConversion {
 	private void headerFilter(Line line) {
 		try {
 			String action = line.word(1);
-			if (!(action.equals("set-header") || action.equals("del-header"))
-					|| line.word(2).equalsIgnoreCase("host")) {
+			boolean rewrite = List
+				.of("set-header", "del-header", "replace-path", "set-path", "replace-header", "set-uri", "replace-uri",
+						"set-query")
+				.contains(action);
+			if (rewrite && (!(action.equals("set-header") || action.equals("del-header"))
+					|| line.word(2).equalsIgnoreCase("host"))) {
 				throw new NotConvertible("http-request " + action + " in a frontend runs before use_backend"
 						+ " (waits for: rewrites before routing); move it to the backends");
 			}
@@ -184,7 +198,10 @@ final class RouteConversion {
 				predicates.add(predicates(branch));
 			}
 			List<Line> sources = new ArrayList<>(condition.lines());
-			sources.add(rule);
+			if (!sources.contains(rule)) {
+				sources.add(rule);
+			}
+			sources.sort(Comparator.comparingInt(Line::number));
 			for (List<Definition> branch : predicates) {
 				route(rule, rule.word(1), branch, sources);
 			}
@@ -208,8 +225,9 @@ final class RouteConversion {
 				(test.negated() ? notPaths : paths).add(criterion);
 			}
 			else if (test.negated()) {
-				throw new NotConvertible("line " + criterion.line().number() + ": a negated " + criterion.line().word(2)
-						+ " test has no Junction predicate" + " (waits for: negated header/method conditions)");
+				Line line = criterion.lines().get(0);
+				throw new NotConvertible("line " + line.number() + ": a negated " + line.word(2)
+						+ " test has no Junction predicate (waits for: negated header/method conditions)");
 			}
 			else {
 				others.add(predicate(criterion));
