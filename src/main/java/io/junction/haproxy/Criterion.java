@@ -108,6 +108,8 @@ record Criterion(List<Line> lines, Fetch fetch, String argument, Match match, bo
 			throw new NotConvertible("path_dom has no Junction predicate yet");
 		}
 		for (String value : values) {
+			// HAProxy's regexes are PCRE's, whose common syntax Java reads alike; one
+			// that Java cannot compile is listed rather than guessed at.
 			if (match == Match.REG) {
 				try {
 					Pattern.compile(value);

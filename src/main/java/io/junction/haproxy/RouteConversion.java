@@ -60,12 +60,23 @@ final class RouteConversion {
 		}
 		List<Line> rules = new ArrayList<>();
 		@Nullable Line defaultBackend = null;
+		for (Line line : defaults) {
+			if (line.keyword().equals("default_backend")) {
+				defaultBackend = line;
+			}
+		}
+		boolean listen = section.kind().equals("listen");
 		for (Line line : section.lines()) {
 			switch (line.keyword()) {
 				case "acl" -> conversion.acl(line);
 				case "use_backend" -> rules.add(line);
 				case "default_backend" -> defaultBackend = line;
-				case "http-request" -> conversion.headerFilter(line);
+				// A listen section's rules are its pool's filters: not taken twice.
+				case "http-request" -> {
+					if (!listen) {
+						conversion.headerFilter(line);
+					}
+				}
 				default -> conversion.trafficPortSetting(line);
 			}
 		}

@@ -167,4 +167,37 @@ class HaproxyConversionTests {
 				""");
 	}
 
+	@Test
+	void listenIsAPoolAndItsOwnDefaultRouteWithItsRules() {
+		HaproxyImport.Result result = HaproxyImport.convert("""
+				listen app
+				    bind *:8080
+				    acl api path_beg /api/
+				    use_backend api if api
+				    http-request set-header X-App app
+				    server a1 10.0.0.1:80
+				backend api
+				    server api1 10.0.0.2:80
+				""", "test.cfg");
+		assertThat(result.losses()).isEmpty();
+		assertThat(ConvertedConfigs.routeLines(ConvertedConfigs.yaml(result.yaml()))).containsExactly(
+				"api lb://api [PathRegex=^/api/]", "app lb://app [Path=/**] [SetRequestHeader=X-App, app]");
+	}
+
+	@Test
+	void defaultBackendMayComeFromDefaults() {
+		HaproxyImport.Result result = HaproxyImport.convert("""
+				defaults
+				    mode http
+				    default_backend web
+				frontend fe
+				    bind *:80
+				backend web
+				    server w1 10.0.0.1:80
+				""", "test.cfg");
+		assertThat(result.losses()).isEmpty();
+		assertThat(ConvertedConfigs.routeLines(ConvertedConfigs.yaml(result.yaml())))
+			.containsExactly("web lb://web [Path=/**]");
+	}
+
 }
