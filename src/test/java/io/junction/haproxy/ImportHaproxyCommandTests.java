@@ -6,12 +6,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import io.junction.JunctionApplication;
+import io.junction.MainProcess;
 import io.junction.config.CheckCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,21 +128,10 @@ class ImportHaproxyCommandTests {
 
 	@Test
 	void mainRunsImportHaproxyAndExitsWithItsStatus() throws Exception {
-		assertThat(java("import-haproxy", "src/test/resources/haproxy/seed.cfg")).isZero();
-		assertThat(java("import-haproxy", "src/test/resources/haproxy/unconvertible.cfg"))
+		assertThat(MainProcess.exitStatus("import-haproxy", "src/test/resources/haproxy/seed.cfg")).isZero();
+		assertThat(MainProcess.exitStatus("import-haproxy", "src/test/resources/haproxy/unconvertible.cfg"))
 			.isEqualTo(ImportHaproxyCommand.LINES_LEFT_OUT);
-		assertThat(java("import-haproxy")).isEqualTo(ImportHaproxyCommand.USAGE);
-	}
-
-	private int java(String... args) throws Exception {
-		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-						"-cp", System.getProperty("java.class.path"), JunctionApplication.class.getName()));
-		command.addAll(List.of(args));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
-		return process.exitValue();
+		assertThat(MainProcess.exitStatus("import-haproxy")).isEqualTo(ImportHaproxyCommand.USAGE);
 	}
 
 	private int run(String... args) {
