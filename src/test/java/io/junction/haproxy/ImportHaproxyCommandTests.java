@@ -11,6 +11,7 @@ import java.util.Map;
 
 import io.junction.MainProcess;
 import io.junction.config.CheckCommand;
+import io.junction.routetest.RouteTestCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,6 +81,19 @@ class ImportHaproxyCommandTests {
 				new PrintStream(checkOut, true, StandardCharsets.UTF_8));
 		assertThat(status).as(checkOut.toString(StandardCharsets.UTF_8) + Files.readString(yaml))
 			.isEqualTo(CheckCommand.OK);
+	}
+
+	// Cases written from HAProxy's semantics, run through Junction's real routing.
+	@ParameterizedTest
+	@ValueSource(strings = { "hosts", "conditions", "rewrites" })
+	void convertedRoutesRouteAsHaproxyDoes(String name) throws IOException {
+		Path yaml = this.directory.resolve(name + ".yml");
+		run("src/test/resources/haproxy/" + name + ".cfg", "-o", yaml.toString());
+		ByteArrayOutputStream routeTestOut = new ByteArrayOutputStream();
+		PrintStream print = new PrintStream(routeTestOut, true, StandardCharsets.UTF_8);
+		int status = RouteTestCommand.run(
+				List.of(yaml.toString(), "--cases", "src/test/resources/haproxy/" + name + "-cases.yml"), print, print);
+		assertThat(status).as(routeTestOut.toString(StandardCharsets.UTF_8)).isZero();
 	}
 
 	@Test
