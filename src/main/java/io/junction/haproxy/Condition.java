@@ -134,15 +134,13 @@ record Condition(List<List<Test>> branches) {
 		return new Condition(result);
 	}
 
-	/** The lines of the criteria it uses, in order, each once. */
-	List<Line> lines() {
+	/** The lines of the criteria that {@code branch} tests, in order, each once. */
+	static List<Line> lines(List<Test> branch) {
 		List<Line> lines = new ArrayList<>();
-		for (List<Test> branch : this.branches) {
-			for (Test test : branch) {
-				for (Line line : test.criterion().lines()) {
-					if (!lines.contains(line)) {
-						lines.add(line);
-					}
+		for (Test test : branch) {
+			for (Line line : test.criterion().lines()) {
+				if (!lines.contains(line)) {
+					lines.add(line);
 				}
 			}
 		}

@@ -142,14 +142,25 @@ final class PoolConversion {
 				this.pool.settings().put("hash-balance-factor", number(line, argument) / 100.0);
 			case "cookie" -> cookie(line);
 			case "option" -> option(line);
-			case "http-check" -> {
-				if (!argument.equals("expect") || !line.word(2).equals("status") || line.size() != 4) {
-					throw new NotConvertible(
-							"http-check " + argument + " converts only as" + " 'http-check expect status <code>'");
-				}
-				this.expectStatus = line;
-			}
+			case "http-check" -> httpCheck(line);
 			default -> throw new NotConvertible(keyword + " has no Junction equivalent yet");
+		}
+	}
+
+	private void httpCheck(Line line) throws NotConvertible {
+		List<String> arguments = line.after(1);
+		if (arguments.size() == 3 && arguments.get(0).equals("expect") && arguments.get(1).equals("status")) {
+			this.expectStatus = line;
+		}
+		else if (arguments.equals(List.of("send", "meth", "GET", "uri", line.word(5)))
+				&& line.word(5).startsWith("/")) {
+			// HAProxy 2.2's form of option httpchk GET <uri>.
+			this.httpCheck = line;
+			this.pool.settings().put("health-check.path", line.word(5));
+		}
+		else {
+			throw new NotConvertible("http-check converts only as 'http-check expect status <code>' and"
+					+ " 'http-check send meth GET uri <path>'");
 		}
 	}
 
@@ -352,6 +363,10 @@ final class PoolConversion {
 	}
 
 	private void unconverted(ServerLine server) {
+		if (server.parameters().containsKey("cookie") && !this.pool.settings().containsKey("sticky.cookie")) {
+			this.losses.add(server.line(),
+					"cookie without 'cookie <name> insert' in the backend has no Junction" + " equivalent");
+		}
 		for (String name : server.parameters().keySet()) {
 			if (!Set
 				.of("check", "backup", "disabled", "ssl", "enabled", "weight", "maxconn", "inter", "rise", "fall",

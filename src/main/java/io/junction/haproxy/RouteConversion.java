@@ -204,18 +204,23 @@ final class RouteConversion {
 	private void useBackend(Line rule) {
 		try {
 			Condition condition = Condition.parse(rule, rule.after(2), this.acls, this.unconvertibleAcls);
-			List<List<Definition>> predicates = new ArrayList<>();
+			if (rule.word(1).contains("%[")) {
+				throw new NotConvertible("a backend chosen by a sample expression has no Junction equivalent"
+						+ " (waits for: dynamic backends); write one rule per backend");
+			}
+			// Every branch converts, or the rule makes no route at all.
+			Map<List<Test>, List<Definition>> predicates = new LinkedHashMap<>();
 			for (List<Test> branch : condition.branches()) {
-				predicates.add(predicates(branch));
+				predicates.put(branch, predicates(branch));
 			}
-			List<Line> sources = new ArrayList<>(condition.lines());
-			if (!sources.contains(rule)) {
-				sources.add(rule);
-			}
-			sources.sort(Comparator.comparingInt(Line::number));
-			for (List<Definition> branch : predicates) {
-				route(rule, rule.word(1), branch, sources);
-			}
+			predicates.forEach((branch, branchPredicates) -> {
+				List<Line> sources = Condition.lines(branch);
+				if (!sources.contains(rule)) {
+					sources.add(rule);
+				}
+				sources.sort(Comparator.comparingInt(Line::number));
+				route(rule, rule.word(1), branchPredicates, sources);
+			});
 			if (condition.branches().isEmpty()) {
 				this.losses.add(rule, "the condition never holds: no route");
 			}

@@ -200,4 +200,53 @@ class HaproxyConversionTests {
 			.containsExactly("web lb://web [Path=/**]");
 	}
 
+	@Test
+	void httpCheckSendIsTheCheckPath() {
+		HaproxyImport.Result result = HaproxyImport.convert("""
+				backend app
+				    option httpchk
+				    http-check send meth GET uri /ready
+				    http-check expect status 204
+				    server a 10.0.0.1:80 check
+				""", "test.cfg");
+		assertThat(result.losses()).isEmpty();
+		assertThat(ConvertedConfigs.pools(ConvertedConfigs.yaml(result.yaml())).get("app"))
+			.containsEntry("health-check", Map.of("path", "/ready", "expect-status", "204"));
+	}
+
+	@Test
+	void aBackendChosenBySamplesIsListed() {
+		HaproxyImport.Result result = HaproxyImport.convert("""
+				frontend fe
+				    use_backend %[req.hdr(host),lower,map(/etc/hosts.map)]
+				backend app
+				    server a 10.0.0.1:80
+				""", "test.cfg");
+		assertThat(result.losses()).singleElement()
+			.satisfies((loss) -> assertThat(loss.reasons()).singleElement()
+				.asString()
+				.contains("waits for: dynamic backends"));
+	}
+
+	@Test
+	void eachRouteNamesTheLinesOfItsOwnBranch() {
+		HaproxyImport.Result result = HaproxyImport.convert("""
+				frontend fe
+				    acl a path_beg /a/
+				    acl b path_beg /b/
+				    use_backend x if a || b
+				backend x
+				    server x 10.0.0.1:80
+				""", "test.cfg");
+		assertThat(result.yaml()).contains("""
+				            # line 2: acl a path_beg /a/
+				            # line 4: use_backend x if a || b
+				            - id: x
+				""", """
+				            # line 3: acl b path_beg /b/
+				            # line 4: use_backend x if a || b
+				            - id: x-2
+				""");
+	}
+
 }
