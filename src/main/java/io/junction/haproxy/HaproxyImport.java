@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.junction.haproxy.HaproxyConfig.Line;
@@ -99,7 +100,15 @@ final class HaproxyImport {
 			if (section.kind().equals("frontend")) {
 				continue;
 			}
-			String name = section.name().replaceAll("[^A-Za-z0-9-]", "-");
+			// Pool names are the host of lb://<name>: letters, digits and inner dashes.
+			String name = section.name()
+				.toLowerCase(Locale.ROOT)
+				.replaceAll("[^a-z0-9-]", "-")
+				.replaceAll("^-+|-+$", "");
+			if (name.isEmpty()) {
+				this.losses.add(section.header(), "its name has no letter or digit to make a pool name of");
+				continue;
+			}
 			String other = backendByPool.putIfAbsent(name, section.name());
 			if (other != null) {
 				this.losses.add(section.header(), "its pool name " + name + " is already backend " + other + "'s");

@@ -187,6 +187,9 @@ final class Rewrites {
 		if (value.contains("%") || value.contains("{")) {
 			throw new NotConvertible("a value with %[...] samples or braces has no Junction equivalent yet");
 		}
+		if (value.chars().anyMatch(Character::isISOControl)) {
+			throw new NotConvertible("a value with control characters has no Junction equivalent");
+		}
 		return value;
 	}
 
