@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -268,8 +269,10 @@ final class RouteConversion {
 			// Unsure: HAProxy compares the whole Host value, port included, as the
 			// client sent it; over HTTP/2 Netty gives :authority as Host.
 			case HOST -> Definition.of("Header", "header", "Host", "regexp", criterion.wholeValueRegex());
-			// HAProxy's method names are case-sensitive, as Gateway's are.
-			case METHOD -> Definition.list("Method", criterion.values());
+			// Written in capitals, the standard methods' names: Gateway compares them
+			// case-sensitively, and HAProxy's -i would only add lower-case requests.
+			case METHOD -> Definition.list("Method",
+					criterion.values().stream().map((method) -> method.toUpperCase(Locale.ROOT)).toList());
 			case SOURCE -> Definition.list("RemoteAddr", criterion.values());
 			// Unsure: HAProxy matches url_param's raw value, Gateway the decoded one.
 			default -> Definition.of("Query", "param", criterion.argument(), "regexp", criterion.wholeValueRegex());
