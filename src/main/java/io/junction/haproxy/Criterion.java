@@ -218,7 +218,8 @@ record Criterion(List<Line> lines, Fetch fetch, String argument, Match match, bo
 		return this.ignoreCase ? "(?i)" : "";
 	}
 
-	// HAProxy's dir and dom matching ignore delimiters around the pattern itself.
+	// Unsure: HAProxy's dir and dom matching are taken to ignore delimiters around the
+	// pattern itself, so that "path_dir /api/" is "path_dir api".
 	private static String trimDelimiters(String value, Match match) {
 		String delimiters = switch (match) {
 			case DIR -> "/";

@@ -28,6 +28,21 @@ final class ConvertedConfigs {
 		}
 	}
 
+	/** The conversion of an haproxy.cfg given as text. */
+	static HaproxyImport.Result convertText(String haproxyCfg) {
+		return HaproxyImport.convert(haproxyCfg, "test.cfg");
+	}
+
+	/** The routes of a conversion, as {@link #routeLines(Map)} writes them. */
+	static List<String> routeLines(HaproxyImport.Result result) {
+		return routeLines(yaml(result.yaml()));
+	}
+
+	/** The pools of a conversion, by name. */
+	static Map<String, Map<String, Object>> pools(HaproxyImport.Result result) {
+		return pools(yaml(result.yaml()));
+	}
+
 	/** The YAML read back by SnakeYAML, as Spring Boot reads it. */
 	static Map<String, Object> yaml(String text) {
 		return new Yaml().load(text);

@@ -16,7 +16,7 @@ class HaproxyConversionTests {
 	void hostAclsMatchTheWholeHostHeaderWithItsPort() {
 		HaproxyImport.Result result = ConvertedConfigs.convert("hosts");
 		assertThat(result.losses()).isEmpty();
-		assertThat(ConvertedConfigs.routeLines(ConvertedConfigs.yaml(result.yaml()))).containsExactly(
+		assertThat(ConvertedConfigs.routeLines(result)).containsExactly(
 				"shop lb://shop [Header=Host, (?i)(?:shop\\.example\\.com|shop\\.example\\.com:8080)]",
 				"api lb://api [Header=Host, api\\.example\\.com]",
 				"static-files lb://static-files [Header=Host, static\\..*]",
@@ -31,8 +31,7 @@ class HaproxyConversionTests {
 		assertThat(result.losses()).isEmpty();
 		String api = "(?:/api/|/v2/api/)";
 		String notInternal = "(?!(?i:/api/internal/))";
-		assertThat(ConvertedConfigs.routeLines(ConvertedConfigs.yaml(result.yaml()))).containsExactly(
-				"health lb://health [PathRegex=^/health$]",
+		assertThat(ConvertedConfigs.routeLines(result)).containsExactly("health lb://health [PathRegex=^/health$]",
 				"admin lb://admin [Header=Host, admin\\.example\\.com, RemoteAddr=10.0.0.0/8,192.168.1.0/24]",
 				"admin-2 lb://admin [PathRegex=^/admin/, RemoteAddr=10.0.0.0/8,192.168.1.0/24]",
 				"api-write lb://api-write [PathRegex=^(?=" + api + ")" + notInternal + ", Method=POST,PUT,DELETE]",
@@ -49,7 +48,7 @@ class HaproxyConversionTests {
 		HaproxyImport.Result result = ConvertedConfigs.convert("rewrites");
 		assertThat(result.losses()).isEmpty();
 		String frontendHeader = "SetRequestHeader=X-Frontend, edge";
-		assertThat(ConvertedConfigs.routeLines(ConvertedConfigs.yaml(result.yaml()))).containsExactly(
+		assertThat(ConvertedConfigs.routeLines(result)).containsExactly(
 				"legacy lb://legacy [PathRegex=^/legacy/] [" + frontendHeader
 						+ ", RewritePath=^.*?(?:/legacy/(?<g1>.*)).*, /app/$\\{g1}, RemoveRequestHeader=X-Debug]",
 				"v1 lb://v1 [PathRegex=^/v1/] [" + frontendHeader + ", RewritePath=^/v1(?<g1>/.*)?$, /api$\\{g1}, "
@@ -64,7 +63,7 @@ class HaproxyConversionTests {
 	void sectionsTakeTheLastDefaultsOrTheOneNamedByFrom() {
 		HaproxyImport.Result result = ConvertedConfigs.convert("defaults");
 		assertThat(result.losses()).isEmpty();
-		Map<String, Map<String, Object>> pools = ConvertedConfigs.pools(ConvertedConfigs.yaml(result.yaml()));
+		Map<String, Map<String, Object>> pools = ConvertedConfigs.pools(result);
 		// slow is fast with a longer timeout server.
 		assertThat(pools.get("reports")).containsEntry("balance", "least-connections")
 			.containsEntry("connect-timeout", "500ms")
@@ -84,7 +83,7 @@ class HaproxyConversionTests {
 	void serversKeepWeightsBackupsAndLimitsAndPoolsTheirChecksAndBalancing() {
 		HaproxyImport.Result result = ConvertedConfigs.convert("pools");
 		assertThat(result.losses()).isEmpty();
-		Map<String, Map<String, Object>> pools = ConvertedConfigs.pools(ConvertedConfigs.yaml(result.yaml()));
+		Map<String, Map<String, Object>> pools = ConvertedConfigs.pools(result);
 		assertThat(pools.get("orders")).containsEntry("balance", "least-connections")
 			.containsEntry("retries", 2)
 			.containsEntry("queue-timeout", "10s")
@@ -108,23 +107,22 @@ class HaproxyConversionTests {
 
 	@Test
 	void serversThatDifferFromTheFirstInWhatJunctionSetsPerPoolAreListed() {
-		HaproxyImport.Result result = HaproxyImport.convert("""
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
 				backend app
 				    server a 10.0.0.1:80 check inter 3s
 				    server b 10.0.0.2:80 check inter 4s
 				    server c 10.0.0.3:80
-				""", "test.cfg");
+				""");
 		assertThat(result.losses()).extracting((loss) -> loss.line().number()).containsExactly(3, 4);
 		assertThat(result.losses().get(0).reasons())
 			.containsExactly("inter differs from the first server's, which Junction takes for the whole pool"
 					+ " (waits for: per-server inter)");
-		assertThat(ConvertedConfigs.pools(ConvertedConfigs.yaml(result.yaml())).get("app"))
-			.containsEntry("health-check", Map.of("interval", "3s"));
+		assertThat(ConvertedConfigs.pools(result).get("app")).containsEntry("health-check", Map.of("interval", "3s"));
 	}
 
 	@Test
 	void unlessNegatesEveryBranch() {
-		HaproxyImport.Result result = HaproxyImport.convert("""
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
 				frontend fe
 				    acl a path_beg /a
 				    acl b path_end .b
@@ -132,34 +130,33 @@ class HaproxyConversionTests {
 				    use_backend x unless a b || c
 				backend x
 				    server x 10.0.0.1:80
-				""", "test.cfg");
+				""");
 		// NOT ((a AND b) OR c) = (NOT a AND NOT c) OR (NOT b AND NOT c)
-		assertThat(ConvertedConfigs.routeLines(ConvertedConfigs.yaml(result.yaml())))
-			.containsExactly("x lb://x [PathRegex=^(?!/a)(?!/c$)]", "x-2 lb://x [PathRegex=^(?!.*\\.b$)(?!/c$)]");
+		assertThat(ConvertedConfigs.routeLines(result)).containsExactly("x lb://x [PathRegex=^(?!/a)(?!/c$)]",
+				"x-2 lb://x [PathRegex=^(?!.*\\.b$)(?!/c$)]");
 	}
 
 	@Test
 	void aRuleWithAnUnknownAclIsListedAndMakesNoRoute() {
-		HaproxyImport.Result result = HaproxyImport.convert("""
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
 				frontend fe
 				    use_backend x if nope
 				    default_backend x
 				backend x
 				    server x 10.0.0.1:80
-				""", "test.cfg");
+				""");
 		assertThat(result.losses()).singleElement().satisfies((loss) -> assertThat(loss.line().number()).isEqualTo(2));
-		assertThat(ConvertedConfigs.routeLines(ConvertedConfigs.yaml(result.yaml())))
-			.containsExactly("x lb://x [Path=/**]");
+		assertThat(ConvertedConfigs.routeLines(result)).containsExactly("x lb://x [Path=/**]");
 	}
 
 	@Test
 	void regexWithACommaIsWrittenInTheLongForm() {
-		HaproxyImport.Result result = HaproxyImport.convert("""
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
 				frontend fe
 				    use_backend x if { path_reg ^/a{1,2}/ }
 				backend x
 				    server x 10.0.0.1:80
-				""", "test.cfg");
+				""");
 		assertThat(result.yaml()).contains("""
 				                - name: PathRegex
 				                  args:
@@ -169,7 +166,7 @@ class HaproxyConversionTests {
 
 	@Test
 	void listenIsAPoolAndItsOwnDefaultRouteWithItsRules() {
-		HaproxyImport.Result result = HaproxyImport.convert("""
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
 				listen app
 				    bind *:8080
 				    acl api path_beg /api/
@@ -178,15 +175,15 @@ class HaproxyConversionTests {
 				    server a1 10.0.0.1:80
 				backend api
 				    server api1 10.0.0.2:80
-				""", "test.cfg");
+				""");
 		assertThat(result.losses()).isEmpty();
-		assertThat(ConvertedConfigs.routeLines(ConvertedConfigs.yaml(result.yaml()))).containsExactly(
-				"api lb://api [PathRegex=^/api/]", "app lb://app [Path=/**] [SetRequestHeader=X-App, app]");
+		assertThat(ConvertedConfigs.routeLines(result)).containsExactly("api lb://api [PathRegex=^/api/]",
+				"app lb://app [Path=/**] [SetRequestHeader=X-App, app]");
 	}
 
 	@Test
 	void defaultBackendMayComeFromDefaults() {
-		HaproxyImport.Result result = HaproxyImport.convert("""
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
 				defaults
 				    mode http
 				    default_backend web
@@ -194,34 +191,33 @@ class HaproxyConversionTests {
 				    bind *:80
 				backend web
 				    server w1 10.0.0.1:80
-				""", "test.cfg");
+				""");
 		assertThat(result.losses()).isEmpty();
-		assertThat(ConvertedConfigs.routeLines(ConvertedConfigs.yaml(result.yaml())))
-			.containsExactly("web lb://web [Path=/**]");
+		assertThat(ConvertedConfigs.routeLines(result)).containsExactly("web lb://web [Path=/**]");
 	}
 
 	@Test
 	void httpCheckSendIsTheCheckPath() {
-		HaproxyImport.Result result = HaproxyImport.convert("""
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
 				backend app
 				    option httpchk
 				    http-check send meth GET uri /ready
 				    http-check expect status 204
 				    server a 10.0.0.1:80 check
-				""", "test.cfg");
+				""");
 		assertThat(result.losses()).isEmpty();
-		assertThat(ConvertedConfigs.pools(ConvertedConfigs.yaml(result.yaml())).get("app"))
-			.containsEntry("health-check", Map.of("path", "/ready", "expect-status", "204"));
+		assertThat(ConvertedConfigs.pools(result).get("app")).containsEntry("health-check",
+				Map.of("path", "/ready", "expect-status", "204"));
 	}
 
 	@Test
 	void aBackendChosenBySamplesIsListed() {
-		HaproxyImport.Result result = HaproxyImport.convert("""
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
 				frontend fe
 				    use_backend %[req.hdr(host),lower,map(/etc/hosts.map)]
 				backend app
 				    server a 10.0.0.1:80
-				""", "test.cfg");
+				""");
 		assertThat(result.losses()).singleElement()
 			.satisfies((loss) -> assertThat(loss.reasons()).singleElement()
 				.asString()
@@ -230,14 +226,14 @@ class HaproxyConversionTests {
 
 	@Test
 	void eachRouteNamesTheLinesOfItsOwnBranch() {
-		HaproxyImport.Result result = HaproxyImport.convert("""
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
 				frontend fe
 				    acl a path_beg /a/
 				    acl b path_beg /b/
 				    use_backend x if a || b
 				backend x
 				    server x 10.0.0.1:80
-				""", "test.cfg");
+				""");
 		assertThat(result.yaml()).contains("""
 				            # line 2: acl a path_beg /a/
 				            # line 4: use_backend x if a || b
