@@ -421,12 +421,16 @@ final class PoolConversion {
 	}
 
 	// HAProxy lets a check last up to inter when timeout check is unset; Junction needs a
-	// timeout shorter than its interval, so a longer one is not written.
+	// timeout shorter than its interval, and its default (1s) is not below an interval
+	// of 1s or less: such a pool gets a timeout just below its interval.
 	private void checkTimeoutShorterThanInterval() {
 		Object timeout = this.pool.settings().get("health-check.timeout");
 		Object interval = this.pool.settings().getOrDefault("health-check.interval", "2s");
-		if (timeout != null
-				&& HaproxyDurations.millis((String) timeout) >= HaproxyDurations.millis((String) interval)) {
+		long intervalMillis = HaproxyDurations.millis((String) interval);
+		if (timeout == null && intervalMillis <= 1000 && intervalMillis > 1) {
+			this.pool.settings().put("health-check.timeout", (intervalMillis - 1) + "ms");
+		}
+		else if (timeout != null && HaproxyDurations.millis((String) timeout) >= intervalMillis) {
 			this.pool.settings().remove("health-check.timeout");
 			this.losses.add(this.timeouts.get("check"),
 					"timeout check must be shorter than the check interval (" + interval + ") in Junction");

@@ -71,7 +71,8 @@ class ImportHaproxyCommandTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "seed", "hosts", "conditions", "rewrites", "defaults", "pools", "unconvertible" })
+	@ValueSource(strings = { "seed", "hosts", "conditions", "rewrites", "defaults", "pools", "unconvertible",
+			"short-checks" })
 	void convertedConfigurationPassesJunctionsCheck(String name) throws IOException {
 		Path yaml = this.directory.resolve(name + ".yml");
 		run("src/test/resources/haproxy/" + name + ".cfg", "-o", yaml.toString());
