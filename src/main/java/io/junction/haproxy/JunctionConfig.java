@@ -75,12 +75,6 @@ final class JunctionConfig {
 			return this.name + "=" + String.join(", ", this.args.values());
 		}
 
-		@Override
-		public String toString() {
-			String shortcut = shortcut();
-			return (shortcut != null) ? shortcut : this.name + this.args;
-		}
-
 	}
 
 }
