@@ -128,24 +128,26 @@ final class HaproxyImport {
 		}
 	}
 
-	// Junction has one traffic port: the first frontend (or listen with a bind) is
-	// converted; the frontend lines of any other are listed.
+	// Junction has one traffic port: the first frontend is converted, or where there is
+	// none the first listen with a bind (a stats listen often comes first); the frontend
+	// lines of any other are listed.
 	private void routes() {
-		boolean converted = false;
-		for (Proxy proxy : this.proxies) {
+		List<Proxy> frontends = this.proxies.stream()
+			.filter((proxy) -> proxy.section().kind().equals("frontend")
+					|| proxy.section().lines().stream().anyMatch((line) -> line.keyword().equals("bind")))
+			.toList();
+		Proxy converted = frontends.stream()
+			.filter((proxy) -> proxy.section().kind().equals("frontend"))
+			.findFirst()
+			.orElse(frontends.isEmpty() ? null : frontends.get(0));
+		for (Proxy proxy : frontends) {
 			Section section = proxy.section();
-			boolean frontend = section.kind().equals("frontend")
-					|| section.lines().stream().anyMatch((line) -> line.keyword().equals("bind"));
-			if (!frontend) {
-				continue;
-			}
-			if (!converted) {
+			if (proxy == converted) {
 				RouteConversion.convert(section, proxy.defaults(), this.config, this.pools, this.losses);
-				converted = true;
 			}
 			else {
 				this.losses.add(section.header(),
-						"a second frontend: Junction has one traffic port" + " (waits for: several listeners)");
+						"a second frontend: Junction has one traffic port (waits for: several listeners)");
 				this.losses.addUnhandled(section.lines(), "in a second frontend, not converted");
 			}
 		}

@@ -245,4 +245,21 @@ class HaproxyConversionTests {
 				""");
 	}
 
+	@Test
+	void theFrontendIsConvertedRatherThanAStatsListenBeforeIt() {
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
+				listen stats
+				    bind :8404
+				    stats enable
+				frontend fe
+				    bind :80
+				    default_backend web
+				backend web
+				    server w1 10.0.0.1:80
+				""");
+		assertThat(result.losses()).extracting((loss) -> loss.line().number()).containsExactly(1, 2, 3);
+		assertThat(ConvertedConfigs.routeLines(result)).containsExactly("web lb://web [Path=/**]");
+		assertThat(ConvertedConfigs.at(ConvertedConfigs.yaml(result.yaml()), "server", "port")).isEqualTo(80);
+	}
+
 }
