@@ -25,6 +25,9 @@ final class RouteConversion {
 
 	private final JunctionConfig config;
 
+	// A Host that the negated test's regex does not match as a whole.
+	private static final String NOT_HOST = "(?!(?:";
+
 	private final Map<String, PoolConversion> pools;
 
 	private final Losses losses;
@@ -241,6 +244,10 @@ final class RouteConversion {
 			if (criterion.fetch() == Fetch.PATH) {
 				(test.negated() ? notPaths : paths).add(criterion);
 			}
+			else if (test.negated() && criterion.fetch() == Fetch.HOST) {
+				others.add(Definition.of("Header", "header", "Host", "regexp",
+						NOT_HOST + criterion.wholeValueRegex() + ")$).*"));
+			}
 			else if (test.negated()) {
 				Line line = criterion.lines().get(0);
 				throw new NotConvertible("line " + line.number() + ": a negated " + line.word(2)
@@ -297,6 +304,12 @@ final class RouteConversion {
 		if (predicates.stream().anyMatch((predicate) -> predicate.name().equals("RemoteAddr"))) {
 			comments.add("RemoteAddr sees the TCP peer, as src does; behind trusted proxies Junction's client"
 					+ " address (X-Forwarded-For) may differ");
+		}
+		if (predicates.stream()
+			.anyMatch((predicate) -> predicate.name().equals("Header")
+					&& predicate.args().get("regexp").startsWith(NOT_HOST))) {
+			comments.add("A request without Host (HTTP/1.0) matches no Header predicate, where HAProxy's"
+					+ " negated hdr(host) holds; HTTP/1.1 requires Host");
 		}
 		List<Definition> filters = new ArrayList<>(this.filters);
 		filters.addAll(pool.filters());

@@ -2,6 +2,7 @@ package io.junction.haproxy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -260,6 +261,25 @@ class HaproxyConversionTests {
 		assertThat(result.losses()).extracting((loss) -> loss.line().number()).containsExactly(1, 2, 3);
 		assertThat(ConvertedConfigs.routeLines(result)).containsExactly("web lb://web [Path=/**]");
 		assertThat(ConvertedConfigs.at(ConvertedConfigs.yaml(result.yaml()), "server", "port")).isEqualTo(80);
+	}
+
+	@Test
+	void aNegatedHostTestIsAHostThatDoesNotMatch() {
+		HaproxyImport.Result result = ConvertedConfigs.convertText("""
+				frontend fe
+				    acl old hdr(host) -i old.example.com
+				    use_backend web if !old
+				backend web
+				    server w1 10.0.0.1:80
+				""");
+		assertThat(result.losses()).isEmpty();
+		assertThat(ConvertedConfigs.routeLines(result))
+			.containsExactly("web lb://web [Header=Host, (?!(?:(?i)old\\.example\\.com)$).*]");
+		Pattern notOld = Pattern.compile("(?!(?:(?i)old\\.example\\.com)$).*");
+		assertThat(notOld.matcher("OLD.example.com").matches()).isFalse();
+		assertThat(notOld.matcher("old.example.com:8080").matches()).isTrue();
+		assertThat(notOld.matcher("new.example.com").matches()).isTrue();
+		assertThat(result.yaml()).contains("# A request without Host (HTTP/1.0) matches no Header predicate");
 	}
 
 }

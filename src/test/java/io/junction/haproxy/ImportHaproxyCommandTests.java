@@ -107,7 +107,7 @@ class ImportHaproxyCommandTests {
 					"38", "39", "40");
 		assertThat(err())
 			.contains("unconvertible.cfg:21: not converted: use_backend api if api !old_client\n"
-					+ "    line 18: a negated hdr(host) test has no Junction predicate"
+					+ "    line 18: a negated method test has no Junction predicate"
 					+ " (waits for: negated header/method conditions)")
 			.contains("unconvertible.cfg:20: not converted: http-request redirect prefix /new if { path_beg /old/ }\n"
 					+ "    http-request redirect has no Junction equivalent (waits for: redirect routes")
