@@ -87,13 +87,21 @@ class ImportHaproxyCommandTests {
 	// Cases written from HAProxy's semantics, run through Junction's real routing.
 	@ParameterizedTest
 	@ValueSource(strings = { "hosts", "conditions", "rewrites" })
-	void convertedRoutesRouteAsHaproxyDoes(String name) throws IOException {
+	void convertedRoutesRouteAsHaproxyDoes(String name) {
+		assertRouteCases(name, "src/test/resources/haproxy/" + name + "-cases.yml");
+	}
+
+	@Test
+	void seedConversionPassesTheSeedsRouteCases() {
+		assertRouteCases("seed", "examples/route-cases.yml");
+	}
+
+	private void assertRouteCases(String name, String cases) {
 		Path yaml = this.directory.resolve(name + ".yml");
 		run("src/test/resources/haproxy/" + name + ".cfg", "-o", yaml.toString());
 		ByteArrayOutputStream routeTestOut = new ByteArrayOutputStream();
 		PrintStream print = new PrintStream(routeTestOut, true, StandardCharsets.UTF_8);
-		int status = RouteTestCommand.run(
-				List.of(yaml.toString(), "--cases", "src/test/resources/haproxy/" + name + "-cases.yml"), print, print);
+		int status = RouteTestCommand.run(List.of(yaml.toString(), "--cases", cases), print, print);
 		assertThat(status).as(routeTestOut.toString(StandardCharsets.UTF_8)).isZero();
 	}
 
