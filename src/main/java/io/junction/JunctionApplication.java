@@ -2,6 +2,7 @@ package io.junction;
 
 import java.util.List;
 
+import io.junction.comparison.CompareHaproxyCommand;
 import io.junction.config.CheckCommand;
 import io.junction.haproxy.ImportHaproxyCommand;
 import io.junction.routetest.RouteTestCommand;
@@ -25,6 +26,9 @@ public class JunctionApplication {
 	public static void main(String[] args) {
 		if (args.length > 0 && CheckCommand.NAME.equals(args[0])) {
 			System.exit(CheckCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+		}
+		if (args.length > 0 && CompareHaproxyCommand.NAME.equals(args[0])) {
+			System.exit(CompareHaproxyCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
 		}
 		if (args.length > 0 && RouteTestCommand.NAME.equals(args[0])) {
 			System.exit(RouteTestCommand.run(List.of(args).subList(1, args.length), System.out, System.err));

@@ -5,12 +5,12 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.BeanRegistrar;
+import org.springframework.beans.factory.BeanRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -21,16 +21,35 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration
 @EnableConfigurationProperties(AccessLogProperties.class)
+@Import(AccessLogAutoConfiguration.AccessLogBeans.class)
 public class AccessLogAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(AccessLogAutoConfiguration.class);
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(prefix = AccessLogProperties.PREFIX, name = "enabled", havingValue = "true")
-	static class Enabled {
+	/**
+	 * Registers the access log's beans when it is enabled. A registrar rather than a
+	 * {@code @ConditionalOnProperty}: Spring AOT would evaluate the condition once at
+	 * build time, while a registrar runs at every start, also from AOT-generated code.
+	 * Public, since that generated code creates it.
+	 */
+	public static final class AccessLogBeans implements BeanRegistrar {
 
-		@Bean
-		AccessLogWriter accessLogWriter(AccessLogProperties properties, Environment environment) {
+		@Override
+		public void register(BeanRegistry registry, Environment environment) {
+			if (!Binder.get(environment).bind(AccessLogProperties.PREFIX + ".enabled", Boolean.class).orElse(false)) {
+				return;
+			}
+			registry.registerBean("accessLogWriter", AccessLogWriter.class,
+					(bean) -> bean.supplier((beans) -> writer(beans.bean(AccessLogProperties.class), environment)));
+			registry.registerBean("accessLogHttpHandlerDecorator", AccessLogHttpHandlerDecorator.class, (bean) -> bean
+				.supplier((beans) -> new AccessLogHttpHandlerDecorator(beans.bean(AccessLogWriter.class))));
+			registry.registerBean("accessLogRouteFilter", AccessLogRouteFilter.class,
+					(bean) -> bean.supplier((beans) -> new AccessLogRouteFilter()));
+			registry.registerBean("accessLogMeters", MeterBinder.class,
+					(bean) -> bean.supplier((beans) -> meters(beans.bean(AccessLogWriter.class))));
+		}
+
+		private static AccessLogWriter writer(AccessLogProperties properties, Environment environment) {
 			boolean json = properties.getFormat() == AccessLogProperties.Format.JSON;
 			if (json && !environment.containsProperty("logging.structured.format.console")
 					&& !environment.containsProperty("logging.structured.format.file")) {
@@ -40,19 +59,7 @@ public class AccessLogAutoConfiguration {
 			return new AccessLogWriter(properties.getQueueCapacity(), new AccessLogLines(json));
 		}
 
-		@Bean
-		AccessLogHttpHandlerDecorator accessLogHttpHandlerDecorator(ApplicationContext context,
-				AccessLogWriter writer) {
-			return new AccessLogHttpHandlerDecorator(context, writer);
-		}
-
-		@Bean
-		AccessLogRouteFilter accessLogRouteFilter() {
-			return new AccessLogRouteFilter();
-		}
-
-		@Bean
-		MeterBinder accessLogMeters(AccessLogWriter writer) {
+		private static MeterBinder meters(AccessLogWriter writer) {
 			return (registry) -> FunctionCounter
 				.builder("junction.access.log.dropped", writer, AccessLogWriter::dropped)
 				.description("Access-log lines dropped because the writer's queue was full")

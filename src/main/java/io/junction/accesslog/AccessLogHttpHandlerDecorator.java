@@ -1,5 +1,6 @@
 package io.junction.accesslog;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -7,6 +8,7 @@ import reactor.core.publisher.SignalType;
 import reactor.util.context.Context;
 
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
@@ -22,15 +24,20 @@ import org.springframework.web.server.adapter.HttpWebHandlerAdapter;
  * the request's Reactor context for the filters and the HTTP client, and hands it to the
  * writer once the response is complete or the client has gone.
  */
-final class AccessLogHttpHandlerDecorator implements HttpHandlerDecoratorFactory {
-
-	private final ApplicationContext context;
+final class AccessLogHttpHandlerDecorator implements HttpHandlerDecoratorFactory, ApplicationContextAware {
 
 	private final AccessLogWriter writer;
 
-	AccessLogHttpHandlerDecorator(ApplicationContext context, AccessLogWriter writer) {
-		this.context = context;
+	// Set before the web server's handler is built, which is when apply is called.
+	private @Nullable ApplicationContext context;
+
+	AccessLogHttpHandlerDecorator(AccessLogWriter writer) {
 		this.writer = writer;
+	}
+
+	@Override
+	public void setApplicationContext(ApplicationContext context) {
+		this.context = context;
 	}
 
 	@Override

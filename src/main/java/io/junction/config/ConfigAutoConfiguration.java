@@ -12,7 +12,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.route.RouteDefinition;
@@ -42,10 +41,11 @@ public class ConfigAutoConfiguration {
 				new ConfigurationCheck(RouteVocabulary.of(beans)), pools, gateway, context);
 	}
 
+	// Always defined, and decides at start whether to watch: Spring AOT would evaluate a
+	// condition on junction.reload.enabled once, at build time.
 	@Bean
-	@ConditionalOnProperty(name = ReloadProperties.PREFIX + ".enabled", matchIfMissing = true)
 	ConfigFileWatcher configFileWatcher(ConfigurationReloader reloader, ReloadProperties properties) {
-		return new ConfigFileWatcher(reloader, properties.getInterval());
+		return new ConfigFileWatcher(reloader, properties.isEnabled(), properties.getInterval());
 	}
 
 	@Bean

@@ -38,6 +38,8 @@ final class ConfigFileWatcher implements SmartLifecycle {
 
 	private final ConfigurationReloader reloader;
 
+	private final boolean enabled;
+
 	private final Duration interval;
 
 	private final Map<Path, WatchKey> watched = new HashMap<>();
@@ -48,13 +50,18 @@ final class ConfigFileWatcher implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	ConfigFileWatcher(ConfigurationReloader reloader, Duration interval) {
+	ConfigFileWatcher(ConfigurationReloader reloader, boolean enabled, Duration interval) {
 		this.reloader = reloader;
+		this.enabled = enabled;
 		this.interval = interval;
 	}
 
 	@Override
 	public synchronized void start() {
+		if (!this.enabled) {
+			logger.info("Configuration files are not watched (" + ReloadProperties.PREFIX + ".enabled=false)");
+			return;
+		}
 		try {
 			this.watchService = FileSystems.getDefault().newWatchService();
 		}

@@ -7,7 +7,6 @@ import io.junction.routing.RoutingProperties;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.ReactorResourceFactory;
@@ -39,13 +38,13 @@ public class EdgeAutoConfiguration {
 		return new ClientConnectionsCustomizer(limits, limit);
 	}
 
+	// Always defined, and listens only when junction.http-redirect.port is set: Spring
+	// AOT would evaluate a condition on it once, at build time.
 	@Bean
-	@ConditionalOnProperty(HttpRedirectProperties.PREFIX + ".port")
 	HttpsRedirectServer httpsRedirectServer(HttpRedirectProperties properties,
 			ObjectProvider<ReactorResourceFactory> resources) {
 		ReactorResourceFactory factory = resources.getIfAvailable();
-		Integer port = properties.getPort();
-		return new HttpsRedirectServer((port != null) ? port : 0, properties.getHttpsPort(),
+		return new HttpsRedirectServer(properties.getPort(), properties.getHttpsPort(),
 				(factory != null) ? factory.getLoopResources() : null);
 	}
 

@@ -25,7 +25,8 @@ final class HttpsRedirectServer implements SmartLifecycle {
 
 	private static final int HTTPS_DEFAULT_PORT = 443;
 
-	private final int port;
+	// Null when no plain port is configured: then it never listens.
+	private final @Nullable Integer port;
 
 	private final int httpsPort;
 
@@ -33,7 +34,7 @@ final class HttpsRedirectServer implements SmartLifecycle {
 
 	private volatile @Nullable DisposableServer server;
 
-	HttpsRedirectServer(int port, int httpsPort, @Nullable LoopResources loops) {
+	HttpsRedirectServer(@Nullable Integer port, int httpsPort, @Nullable LoopResources loops) {
 		this.port = port;
 		this.httpsPort = httpsPort;
 		this.loops = loops;
@@ -41,6 +42,9 @@ final class HttpsRedirectServer implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		if (this.port == null) {
+			return;
+		}
 		HttpServer server = HttpServer.create().port(this.port).handle(this::redirect);
 		if (this.loops != null) {
 			server = server.runOn(this.loops);

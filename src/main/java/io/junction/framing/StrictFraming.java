@@ -15,6 +15,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
@@ -283,6 +284,20 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 					if (this.state == State.REQUEST_LINE && this.lineLength == 0 && !this.afterCr) {
 						this.requestStart = index;
 					}
+					if (!this.afterCr) {
+						// The bytes up to the next CR or LF are the line's: copied at
+						// once.
+						int lineEnd = buffer.forEachByte(index, end - index, ByteProcessor.FIND_CRLF);
+						int run = ((lineEnd < 0) ? end : lineEnd) - index;
+						if (run > 0) {
+							@Nullable Refusal refusal = append(buffer, index, run);
+							if (refusal != null) {
+								return refusal;
+							}
+							index += run;
+							continue;
+						}
+					}
 					byte b = buffer.getByte(index++);
 					@Nullable Refusal refusal = lineByte(b);
 					if (refusal != null) {
@@ -294,6 +309,7 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 		return null;
 	}
 
+	/** A CR or LF, or the byte after a CR. */
 	private @Nullable Refusal lineByte(byte b) {
 		if (this.afterCr) {
 			this.afterCr = false;
@@ -308,31 +324,43 @@ final class StrictFraming extends ChannelInboundHandlerAdapter {
 			this.afterCr = true;
 			return null;
 		}
-		if (b == LF) {
-			return Refusal.badRequest("line ended by LF without CR");
+		// Only a CR or LF comes here: scan appends the other bytes in runs.
+		return Refusal.badRequest("line ended by LF without CR");
+	}
+
+	/**
+	 * Adds {@code length} bytes, none of them CR or LF, to the line; refused if any of
+	 * them would be past the line's limit.
+	 */
+	private @Nullable Refusal append(ByteBuf buffer, int index, int length) {
+		if (length > room()) {
+			return limitRefusal();
 		}
-		@Nullable Refusal tooLong = tooLong();
-		if (tooLong != null) {
-			return tooLong;
+		int needed = this.lineLength + length;
+		if (needed > this.line.length) {
+			this.line = java.util.Arrays.copyOf(this.line, Math.max(needed, this.line.length * 2));
 		}
-		if (this.lineLength == this.line.length) {
-			this.line = java.util.Arrays.copyOf(this.line, this.line.length * 2);
-		}
-		this.line[this.lineLength++] = b;
+		buffer.getBytes(index, this.line, this.lineLength, length);
+		this.lineLength = needed;
 		return null;
 	}
 
-	private @Nullable Refusal tooLong() {
+	/** How many more bytes the line may have. */
+	private int room() {
 		return switch (this.state) {
-			case REQUEST_LINE -> (this.lineLength >= this.maxRequestLine)
-					? new Refusal(414, "URI Too Long", "request line longer than " + this.maxRequestLine + " bytes")
-					: null;
-			case HEADER_LINE,
-					TRAILER_LINE ->
-				(this.headerBytes + this.lineLength >= this.maxHeaderSize) ? new Refusal(431,
-						"Request Header Fields Too Large", "header lines longer than " + this.maxHeaderSize + " bytes")
-						: null;
-			default -> (this.lineLength >= MAX_CHUNK_LINE) ? Refusal.badRequest("chunk size line too long") : null;
+			case REQUEST_LINE -> this.maxRequestLine - this.lineLength;
+			case HEADER_LINE, TRAILER_LINE -> this.maxHeaderSize - this.headerBytes - this.lineLength;
+			default -> MAX_CHUNK_LINE - this.lineLength;
+		};
+	}
+
+	private Refusal limitRefusal() {
+		return switch (this.state) {
+			case REQUEST_LINE ->
+				new Refusal(414, "URI Too Long", "request line longer than " + this.maxRequestLine + " bytes");
+			case HEADER_LINE, TRAILER_LINE -> new Refusal(431, "Request Header Fields Too Large",
+					"header lines longer than " + this.maxHeaderSize + " bytes");
+			default -> Refusal.badRequest("chunk size line too long");
 		};
 	}
 

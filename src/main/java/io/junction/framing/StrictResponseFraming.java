@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -40,8 +41,9 @@ import reactor.netty.NettyPipeline;
  * {@code 101} (WebSocket) ends HTTP/1.x on the connection, and both handlers leave.
  *
  * <p>
- * Headers are read byte by byte as they come, across reads, into a few fields: no line is
- * copied and nothing is allocated per header.
+ * Headers are read as they come, across reads, into a few fields: no line is copied and
+ * nothing is allocated per header. The names and values that framing does not read are
+ * only checked, in runs up to the byte that ends them.
  */
 public final class StrictResponseFraming extends ChannelInboundHandlerAdapter {
 
@@ -69,6 +71,10 @@ public final class StrictResponseFraming extends ChannelInboundHandlerAdapter {
 	private static final int MAX_LENGTH_DIGITS = 18;
 
 	private static final int MAX_CHUNK_SIZE_DIGITS = 16;
+
+	private static final ByteProcessor NOT_CONTROL = (b) -> !HttpChars.isControl(b);
+
+	private static final ByteProcessor TOKEN = HttpChars::isToken;
 
 	private enum State {
 
@@ -212,6 +218,27 @@ public final class StrictResponseFraming extends ChannelInboundHandlerAdapter {
 					this.state = (this.state == State.CHUNK_CR) ? State.CHUNK_LF : State.CHUNK_SIZE;
 				}
 				default -> {
+					if (this.state == State.HEADER_NAME && this.position > 0 && !this.mayBeContentLength
+							&& !this.mayBeTransferEncoding && !this.afterCr) {
+						// Not a name framing reads, so only a token: on to its end, the
+						// colon if all is well.
+						int stop = buffer.forEachByte(index, end - index, TOKEN);
+						int run = ((stop < 0) ? end : stop) - index;
+						if (run > 0) {
+							this.position += run;
+							index += run;
+							continue;
+						}
+					}
+					if (this.state == State.HEADER_VALUE && this.field == Field.OTHER && !this.afterCr) {
+						// A value framing ignores only has to be free of controls: on to
+						// the first, the CR that ends the line if all is well.
+						int stop = buffer.forEachByte(index, end - index, NOT_CONTROL);
+						if (stop < 0) {
+							return null;
+						}
+						index = stop;
+					}
 					byte b = buffer.getByte(index++);
 					String refusal = this.afterCr ? lineFeed(b) : lineByte(b);
 					if (refusal != null) {

@@ -10,9 +10,7 @@ import io.junction.JunctionApplication;
 import io.junction.pools.PoolsProperties;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -36,15 +34,9 @@ import org.springframework.http.client.ReactorResourceFactory;
  */
 public final class RouteTestRun implements AutoCloseable {
 
-	/** The request header each route adds, naming itself, for the echo server. */
-	static final String ROUTE_HEADER = "X-Junction-Route-Test-Route";
-
-	/** The response header that names the pool whose echo server answered. */
-	static final String POOL_HEADER = "X-Junction-Route-Test-Pool";
-
 	private static final String ROUTES = "spring.cloud.gateway.server.webflux.routes";
 
-	private final List<DisposableServer> echoServers = new ArrayList<>();
+	private final EchoServers echoServers = new EchoServers();
 
 	private final ConfigurableApplicationContext junction;
 
@@ -76,7 +68,7 @@ public final class RouteTestRun implements AutoCloseable {
 			this.junction = application.run(all.toArray(String[]::new));
 		}
 		catch (RuntimeException ex) {
-			this.echoServers.forEach(DisposableServer::disposeNow);
+			this.echoServers.close();
 			throw ex;
 		}
 		int port = ((WebServerApplicationContext) this.junction).getWebServer().getPort();
@@ -85,17 +77,35 @@ public final class RouteTestRun implements AutoCloseable {
 
 	/** Sends the case's request through Junction and tells what became of it. */
 	public Outcome send(RouteCase routeCase) {
-		return this.client.headers((headers) -> {
-			routeCase.headers().forEach(headers::add);
-			if (routeCase.host() != null) {
-				headers.set("Host", routeCase.host());
+		return send(routeCase.method(), routeCase.target(), routeCase.host(), routeCase.headers());
+	}
+
+	/**
+	 * Sends a request through Junction and tells what became of it.
+	 * @param host the Host header, or null for Junction's address
+	 */
+	public Outcome send(String method, String target, @Nullable String host, Map<String, String> headers) {
+		return send(this.client, method, target, host, headers);
+	}
+
+	/**
+	 * Sends a request with {@code client} (whose base URL is the proxy's) and tells what
+	 * became of it, from the echo server's answer.
+	 * @param host the Host header, or null for the proxy's address
+	 */
+	public static Outcome send(HttpClient client, String method, String target, @Nullable String host,
+			Map<String, String> headers) {
+		return client.headers((sent) -> {
+			headers.forEach(sent::add);
+			if (host != null) {
+				sent.set("Host", host);
 			}
 		})
-			.request(io.netty.handler.codec.http.HttpMethod.valueOf(routeCase.method()))
-			.uri(routeCase.target())
+			.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
+			.uri(target)
 			.responseSingle((response, body) -> body.asString().defaultIfEmpty("").map((text) -> {
-				String pool = response.responseHeaders().get(POOL_HEADER);
-				String route = response.responseHeaders().get(ROUTE_HEADER);
+				String pool = response.responseHeaders().get(EchoServers.POOL_HEADER);
+				String route = response.responseHeaders().get(EchoServers.ROUTE_HEADER);
 				int status = response.status().code();
 				if (pool == null) {
 					// No server answered: Junction did, and 404 is its "no route".
@@ -117,7 +127,7 @@ public final class RouteTestRun implements AutoCloseable {
 		Map<String, Object> overrides = new LinkedHashMap<>();
 		pools.getBackends().forEach((name, pool) -> {
 			String key = PoolsProperties.PREFIX + ".backends." + name;
-			String url = echo(name);
+			String url = this.echoServers.start(name);
 			List<PoolsProperties.Server> servers = pool.getServers();
 			for (int i = 0; i < Math.max(1, servers.size()); i++) {
 				PoolsProperties.Server server = (i < servers.size()) ? servers.get(i) : null;
@@ -141,7 +151,7 @@ public final class RouteTestRun implements AutoCloseable {
 			String key = ROUTES + "[" + i + "]";
 			overrides.put(key + ".id", route.getId());
 			String uri = route.getUri().toString();
-			overrides.put(key + ".uri", uri.startsWith("lb://") ? uri : echo(uri));
+			overrides.put(key + ".uri", uri.startsWith("lb://") ? uri : this.echoServers.start(uri));
 			overrides.put(key + ".order", route.getOrder());
 			List<PredicateDefinition> predicates = route.getPredicates();
 			for (int j = 0; j < predicates.size(); j++) {
@@ -153,7 +163,7 @@ public final class RouteTestRun implements AutoCloseable {
 				definition(overrides, key + ".filters[" + j + "]", filters.get(j).getName(), filters.get(j).getArgs());
 			}
 			definition(overrides, key + ".filters[" + filters.size() + "]", "AddRequestHeader",
-					Map.of("name", ROUTE_HEADER, "value", String.valueOf(route.getId())));
+					Map.of("name", EchoServers.ROUTE_HEADER, "value", String.valueOf(route.getId())));
 			route.getMetadata().forEach((name, value) -> overrides.put(key + ".metadata[" + name + "]", value));
 		}
 		environment.getPropertySources().addFirst(new MapPropertySource("route-test", overrides));
@@ -164,24 +174,10 @@ public final class RouteTestRun implements AutoCloseable {
 		args.forEach((arg, value) -> overrides.put(key + ".args[" + arg + "]", value));
 	}
 
-	/** Starts an echo server that names {@code pool} and answers with the path it got. */
-	private String echo(String pool) {
-		DisposableServer server = HttpServer.create().host("127.0.0.1").port(0).handle((request, response) -> {
-			String route = request.requestHeaders().get(ROUTE_HEADER);
-			response.header(POOL_HEADER, pool).header("Content-Type", "text/plain");
-			if (route != null) {
-				response.header(ROUTE_HEADER, route);
-			}
-			return request.receive().then(response.sendString(Mono.just(request.uri())).then());
-		}).bindNow();
-		this.echoServers.add(server);
-		return "http://127.0.0.1:" + server.port();
-	}
-
 	@Override
 	public void close() {
 		this.junction.close();
-		this.echoServers.forEach(DisposableServer::disposeNow);
+		this.echoServers.close();
 	}
 
 	/**
