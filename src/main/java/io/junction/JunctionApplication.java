@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.junction.comparison.CompareHaproxyCommand;
 import io.junction.config.CheckCommand;
+import io.junction.haproxy.ImportHaproxyCommand;
 import io.junction.routetest.RouteTestCommand;
 
 import org.springframework.boot.SpringApplication;
@@ -31,6 +32,9 @@ public class JunctionApplication {
 		}
 		if (args.length > 0 && RouteTestCommand.NAME.equals(args[0])) {
 			System.exit(RouteTestCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+		}
+		if (args.length > 0 && ImportHaproxyCommand.NAME.equals(args[0])) {
+			System.exit(ImportHaproxyCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
 		}
 		SpringApplication.run(JunctionApplication.class, args);
 	}

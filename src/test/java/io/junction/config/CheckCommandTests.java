@@ -9,9 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import io.junction.JunctionApplication;
+import io.junction.MainProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,19 +117,8 @@ class CheckCommandTests {
 	@Test
 	void mainRunsCheckAndExitsWithItsStatus() throws Exception {
 		Path bad = write("bad.properties", FOO + ".servers=\n");
-		assertThat(java("check", "examples/seed.yml")).isZero();
-		assertThat(java("check", bad.toString())).isEqualTo(CheckCommand.PROBLEMS);
-	}
-
-	private int java(String... args) throws Exception {
-		List<String> command = new java.util.ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-						"-cp", System.getProperty("java.class.path"), JunctionApplication.class.getName()));
-		command.addAll(List.of(args));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
-		return process.exitValue();
+		assertThat(MainProcess.exitStatus("check", "examples/seed.yml")).isZero();
+		assertThat(MainProcess.exitStatus("check", bad.toString())).isEqualTo(CheckCommand.PROBLEMS);
 	}
 
 	private Path write(String name, String content) throws IOException {
