@@ -195,7 +195,12 @@ final class RouteConversion {
 		if (this.config.settings.containsKey("server.port")) {
 			throw new NotConvertible("Junction has one traffic port (waits for: several listeners)");
 		}
-		this.config.settings.put("server.port", number(address.substring(colon + 1)));
+		int port = number(address.substring(colon + 1));
+		// The image runs as uid 10001, which cannot listen below 1024: such a bind keeps
+		// Junction's 8080, where the ELB's target group then points.
+		if (port >= 1024) {
+			this.config.settings.put("server.port", port);
+		}
 	}
 
 	private static int number(String value) throws NotConvertible {

@@ -183,6 +183,26 @@ class HaproxyConversionTests {
 	}
 
 	@Test
+	void aBindBelow1024KeepsJunctionsTrafficPortAndOneAboveSetsIt() {
+		String privileged = ConvertedConfigs.convertText("""
+				frontend fe
+				    bind *:80
+				    default_backend web
+				backend web
+				    server w1 10.0.0.1:80
+				""").yaml();
+		String unprivileged = ConvertedConfigs.convertText("""
+				frontend fe
+				    bind *:8443
+				    default_backend web
+				backend web
+				    server w1 10.0.0.1:80
+				""").yaml();
+		assertThat(privileged).doesNotContain("port:");
+		assertThat(unprivileged).contains("server:\n  port: 8443");
+	}
+
+	@Test
 	void defaultBackendMayComeFromDefaults() {
 		HaproxyImport.Result result = ConvertedConfigs.convertText("""
 				defaults
@@ -253,14 +273,14 @@ class HaproxyConversionTests {
 				    bind :8404
 				    stats enable
 				frontend fe
-				    bind :80
+				    bind :8080
 				    default_backend web
 				backend web
 				    server w1 10.0.0.1:80
 				""");
 		assertThat(result.losses()).extracting((loss) -> loss.line().number()).containsExactly(1, 2, 3);
 		assertThat(ConvertedConfigs.routeLines(result)).containsExactly("web lb://web [Path=/**]");
-		assertThat(ConvertedConfigs.at(ConvertedConfigs.yaml(result.yaml()), "server", "port")).isEqualTo(80);
+		assertThat(ConvertedConfigs.at(ConvertedConfigs.yaml(result.yaml()), "server", "port")).isEqualTo(8080);
 	}
 
 	@Test
