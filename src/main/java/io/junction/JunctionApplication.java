@@ -1,11 +1,14 @@
 package io.junction;
 
+import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 
 import io.junction.comparison.CompareHaproxyCommand;
 import io.junction.config.CheckCommand;
 import io.junction.haproxy.ImportHaproxyCommand;
 import io.junction.routetest.RouteTestCommand;
+import io.junction.training.TrainCommand;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -23,20 +26,26 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 @EnableAutoConfiguration
 public class JunctionApplication {
 
+	// java -jar junction.jar <command> ...: a tool run instead of the gateway.
+	private static final Map<String, Command> COMMANDS = Map.of(CheckCommand.NAME, CheckCommand::run,
+			RouteTestCommand.NAME, RouteTestCommand::run, ImportHaproxyCommand.NAME, ImportHaproxyCommand::run,
+			CompareHaproxyCommand.NAME, CompareHaproxyCommand::run, TrainCommand.NAME, TrainCommand::run);
+
 	public static void main(String[] args) {
-		if (args.length > 0 && CheckCommand.NAME.equals(args[0])) {
-			System.exit(CheckCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
-		}
-		if (args.length > 0 && CompareHaproxyCommand.NAME.equals(args[0])) {
-			System.exit(CompareHaproxyCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
-		}
-		if (args.length > 0 && RouteTestCommand.NAME.equals(args[0])) {
-			System.exit(RouteTestCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
-		}
-		if (args.length > 0 && ImportHaproxyCommand.NAME.equals(args[0])) {
-			System.exit(ImportHaproxyCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+		Command command = (args.length > 0) ? COMMANDS.get(args[0]) : null;
+		if (command != null) {
+			System.exit(command.run(List.of(args).subList(1, args.length), System.out, System.err));
 		}
 		SpringApplication.run(JunctionApplication.class, args);
+	}
+
+	/**
+	 * A command of the jar: its arguments after its name, its output, its exit status.
+	 */
+	private interface Command {
+
+		int run(List<String> args, PrintStream out, PrintStream err);
+
 	}
 
 }

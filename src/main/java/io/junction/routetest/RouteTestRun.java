@@ -95,6 +95,16 @@ public final class RouteTestRun implements AutoCloseable {
 	 */
 	public static Outcome send(HttpClient client, String method, String target, @Nullable String host,
 			Map<String, String> headers) {
+		return exchange(client, method, target, host, headers).block();
+	}
+
+	/** Sends a request through Junction, without waiting: what became of it. */
+	public Mono<Outcome> exchange(String method, String target, Map<String, String> headers) {
+		return exchange(this.client, method, target, null, headers);
+	}
+
+	private static Mono<Outcome> exchange(HttpClient client, String method, String target, @Nullable String host,
+			Map<String, String> headers) {
 		return client.headers((sent) -> {
 			headers.forEach(sent::add);
 			if (host != null) {
@@ -113,8 +123,7 @@ public final class RouteTestRun implements AutoCloseable {
 				}
 				return new Outcome(status, route, pool, text);
 			}))
-			.onErrorResume((error) -> Mono.just(new Outcome(-1, null, null, String.valueOf(error.getMessage()))))
-			.block();
+			.onErrorResume((error) -> Mono.just(new Outcome(-1, null, null, String.valueOf(error.getMessage()))));
 	}
 
 	// Every pool's servers point at the pool's echo server, checked by nothing; every
