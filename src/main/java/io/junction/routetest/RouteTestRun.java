@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -53,12 +54,16 @@ public final class RouteTestRun implements AutoCloseable {
 		application.addInitializers((ConfigurableApplicationContext context) -> {
 			replaceServers(context.getEnvironment());
 			// Event loops of its own: closing it leaves Reactor's global ones, which
-			// the echo servers and the caller may use, running.
-			((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
-				ReactorResourceFactory resources = new ReactorResourceFactory();
-				resources.setUseGlobalResources(false);
-				return resources;
-			});
+			// the echo servers and the caller may use, running. Under Spring AOT the
+			// auto-configured factory is there whatever is defined, so there the run
+			// shares the global loops, and the command's JVM ends with it.
+			if (!AotDetector.useGeneratedArtifacts()) {
+				((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
+					ReactorResourceFactory resources = new ReactorResourceFactory();
+					resources.setUseGlobalResources(false);
+					return resources;
+				});
+			}
 		});
 		List<String> all = new ArrayList<>(List.of(args));
 		all.addAll(List.of("--server.port=0", "--management.server.port=0", "--server.ssl.enabled=false",

