@@ -9,13 +9,14 @@ import io.junction.routetest.RouteTestRun;
 import reactor.core.publisher.Flux;
 
 /**
- * {@code java -jar junction.jar train [--requests=N]}: the training run of the image's
- * JVM AOT cache. Starts Junction on the demo's routes (the seed's) with an echo server in
- * place of each pool, as {@code route-test} does, sends it {@code N} requests from 16
- * concurrent clients (default 20000: GET, POST and PUT, on each route), and exits. Run
- * with {@code -XX:AOTCacheOutput}, the JVM then keeps the classes and method profiles of
- * the request path, not only those of start-up, so that the first requests after a start
- * run near full speed.
+ * {@code java -jar junction.jar train [--requests=N]}: a training run for the JVM's AOT
+ * cache that serves traffic (the image does not use it yet: docs/image-startup.md).
+ * Starts Junction on the demo's routes (the seed's) with an echo server in place of each
+ * pool, as {@code route-test} does, sends it {@code N} requests from 16 concurrent
+ * clients (default 20000: GET, POST and PUT, on each route), and exits. Run with
+ * {@code -XX:AOTCacheOutput}, the JVM then keeps the classes and method profiles of the
+ * request path, not only those of start-up, so that the first requests after a start run
+ * near full speed.
  */
 public final class TrainCommand {
 
