@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import io.junction.RootCause;
 import io.junction.routetest.RouteCase;
 import io.junction.routetest.RouteTestRun;
 import org.jspecify.annotations.Nullable;
@@ -108,7 +109,7 @@ public final class CompareHaproxyCommand {
 			return compare(requests, haproxyRun, junctionRun, out);
 		}
 		catch (IOException | RuntimeException ex) {
-			err.println(rootMessage(ex));
+			err.println(RootCause.message(ex));
 			return DIFFERENT;
 		}
 		catch (InterruptedException ex) {
@@ -194,14 +195,6 @@ public final class CompareHaproxyCommand {
 			throw new IllegalArgumentException(arg + ": no such file, or not readable");
 		}
 		return file;
-	}
-
-	private static String rootMessage(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? root.getMessage() : root.toString();
 	}
 
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.junction.RootCause;
 import io.junction.ConfigurationProblem;
 import io.junction.JunctionApplication;
 import io.junction.routing.RouteVocabulary;
@@ -72,7 +73,7 @@ public final class CheckCommand {
 			checked = check(springArgs.toArray(String[]::new));
 		}
 		catch (RuntimeException ex) {
-			err.println("cannot read the configuration: " + rootMessage(ex));
+			err.println("cannot read the configuration: " + RootCause.message(ex));
 			return PROBLEMS;
 		}
 		if (!checked.isValid()) {
@@ -116,14 +117,6 @@ public final class CheckCommand {
 		return (beans) -> {
 			throw new Checked(new ConfigurationCheck(RouteVocabulary.of(beans)).check(environment));
 		};
-	}
-
-	private static String rootMessage(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? root.getMessage() : root.toString();
 	}
 
 	/** The way out of the application's refresh, with the result. */

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import io.junction.RootCause;
 import io.junction.ConfigurationProblem;
 import io.junction.InvalidConfigurationException;
 import io.junction.pools.PoolRegistry;
@@ -231,12 +232,7 @@ public final class ConfigurationReloader {
 	}
 
 	private static String rootMessage(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String message = (root.getMessage() != null) ? root.getMessage() : root.toString();
-		return message.replaceAll("\\s+", " ").trim();
+		return RootCause.message(failure).replaceAll("\\s+", " ").trim();
 	}
 
 	/** What a reload did. */

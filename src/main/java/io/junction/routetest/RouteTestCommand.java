@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import io.junction.RootCause;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,7 +88,7 @@ public final class RouteTestCommand {
 			run = new RouteTestRun(springArgs.toArray(String[]::new));
 		}
 		catch (RuntimeException ex) {
-			err.println("Junction did not start on this configuration: " + rootMessage(ex));
+			err.println("Junction did not start on this configuration: " + RootCause.message(ex));
 			err.println("(java -jar junction.jar check FILE... lists every problem)");
 			return FAILED;
 		}
@@ -132,14 +133,6 @@ public final class RouteTestCommand {
 
 	private static String line(String what, String expected, String actual) {
 		return String.format("%-7s expected %s%n        %-7s but got  %s", what + ":", expected, "", actual);
-	}
-
-	private static String rootMessage(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? root.getMessage() : root.toString();
 	}
 
 }
