@@ -6,11 +6,13 @@
 #   A  JAR_A, the build before the change (for example a copy of target/junction-*.jar)
 #   B  JAR_B, the build after it (target/junction-*.jar by default)
 # Warms both up (each until two 10 s runs agree within 5%), then runs
-# wrk -t1 -c32 -d10s --latency on /services/foo/v1/hello in turns A B A B A B and prints
-# req/s, p50, p99 and CPU per request per turn, the medians and the ratios B/A. CPU per
-# request is the steadiest figure: absolute req/s moves by a quarter between runs on a
-# shared machine, and the turns alternate so that drift is shared by both sides. Other
-# work on the machine is measured as in compare-haproxy.sh.
+# wrk -t1 -c32 -d10s --latency on /services/foo/v1/hello in rounds A B, B A, A B, ... and
+# prints req/s, p50, p99 and CPU per request per turn, the medians, the ratios B/A of the
+# medians and the median of each round's own ratio B/A. CPU per request is the steadiest
+# figure; the ratio within a round is steadier still, because this shared machine's speed
+# drifts by a quarter or more within a run and the two turns of a round are next to each
+# other (the order alternates, so a drift favours neither side). Other work on the machine
+# is measured as in compare-haproxy.sh.
 #
 # Usage: JAR_A=/tmp/before.jar bench/compare-builds.sh   (about 4-5 minutes)
 # Environment:
@@ -38,6 +40,17 @@ WARMUP_BUDGET=${WARMUP_BUDGET:-100}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:-}
 REQUEST_PATH=/services/foo/v1/hello
+
+# paired_ratio rps|cpu: the median over the counted rounds of B's figure / A's in that round.
+paired_ratio() {
+	local -a a b ratios=()
+	local i
+	read -r -a a <<<"${COUNTED[A.$1]}"
+	read -r -a b <<<"${COUNTED[B.$1]}"
+	for i in "${!a[@]}"; do ratios+=("$(awk -v x="${b[$i]}" -v y="${a[$i]}" 'BEGIN { printf "%.4f", x / y }')"); done
+	awk -v m="$(median "${ratios[@]}")" 'BEGIN { printf "%.2f", m }'
+	printf ' (rounds %s)' "$(printf '%s ' "${ratios[@]}" | awk '{ for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? " " : ""), $i }')"
+}
 
 [[ -n ${JAR_A:-} ]] || die "set JAR_A to the jar to compare with (the build before the change)"
 JAR_A=$(realpath "$JAR_A")
@@ -93,7 +106,7 @@ SIDE_PID=([A]=${JPID[A]} [B]=${JPID[B]})
 SIDE_URL=([A]=$URL_A [B]=$URL_B)
 wait_quiet
 log "turns: wrk -t1 -c$CONNECTIONS -d$DURATION --latency --timeout 5s on $REQUEST_PATH"
-run_turns 0 12
+ALTERNATE_ORDER=1 run_turns 0 12
 
 echo
 echo "==== two builds of Junction, $(date -u +%Y-%m-%d) on $(nproc) cores; $(load_average) at the end ===="
@@ -104,6 +117,7 @@ echo
 print_turns 12 "A before" "B after"
 echo
 echo "B/A (medians): req/s $(ratio "${MEDIAN[B.rps]}" "${MEDIAN[A.rps]}"), p99 $(ratio "${MEDIAN[B.p99]}" "${MEDIAN[A.p99]}"), CPU per request $(ratio "${MEDIAN[B.cpu]}" "${MEDIAN[A.cpu]}")"
+echo "B/A (median of the rounds' own ratios): req/s $(paired_ratio rps), CPU per request $(paired_ratio cpu)"
 print_turn_warnings "disturbed turns are counted; run again when the machine is quiet."
 echo
 log "$(uptime)"

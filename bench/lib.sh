@@ -457,18 +457,26 @@ wait_quiet() {
 # Sets COUNTED[side.rps|p50|p99|cpu] (the counted turns' figures, space-separated),
 # MEDIAN[side.rps|p50|p99|cpu] (their medians), TURN_LINES (a table line per side and
 # turn, SIDE_LABEL[side] LABEL_WIDTH wide), INVALID (the turns with wrk errors), REPEATED
-# and KEPT_DISTURBED (the rounds run again, and those counted although disturbed).
+# and KEPT_DISTURBED (the rounds run again, and those counted although disturbed). With
+# ALTERNATE_ORDER=1 every second round runs its sides in reverse (A B, B A, A B, ...), so
+# that a machine slowing down or speeding up through the run favours neither side.
 # shellcheck disable=SC2153 # DURATION is the script's setting
 run_turns() {
-	local after=$1 width=$2 turn=0 counted=0 turn_s side ticks note key values turn_other
+	local after=$1 width=$2 turn=0 counted=0 turn_s side ticks note key values turn_other i
 	local -A T
+	local -a order
 	turn_s=$(seconds_of "$DURATION")
 	COUNTED=() TURN_LINES=() INVALID="" REPEATED=0 KEPT_DISTURBED=0
 	while ((counted < TURNS)); do
 		turn=$((turn + 1))
 		T=()
 		turn_other=()
-		for side in "${SIDES[@]}"; do
+		order=("${SIDES[@]}")
+		if [[ ${ALTERNATE_ORDER:-0} == 1 ]] && ((turn % 2 == 0)); then
+			order=()
+			for ((i = ${#SIDES[@]} - 1; i >= 0; i--)); do order+=("${SIDES[$i]}"); done
+		fi
+		for side in "${order[@]}"; do
 			ticks=$(proc_ticks "${SIDE_PID[$side]}")
 			cpu_mark
 			wrk_measure "$TMP/turn$turn-$side.txt" "$CONNECTIONS" "$DURATION" "${SIDE_URL[$side]}" --timeout 5s --latency
