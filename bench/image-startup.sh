@@ -21,7 +21,7 @@
 #   4. a summary: each goal of issue 6 with the measured figure, vanilla's figure and
 #      the ratio Junction/vanilla where the goal has one.
 #
-# Usage: bench/image-startup.sh        (about 5 minutes once nginx, wrk and the jar exist)
+# Usage: bench/image-startup.sh        (5-7 minutes once nginx, wrk and the jar exist)
 # Environment:
 #   IMAGE (junction-startup:bench)   tag to build and run
 #   BUILD (1)                        0: run IMAGE (and VANILLA_IMAGE, if it exists) as
@@ -38,8 +38,11 @@
 #   DURATION (20s), CONNECTIONS (64) the memory phase's wrk load (DURATION=0: start-ups
 #                                    only, no load at all)
 #   WARM (30s)                       load at c32 between the first 10 s and the steady 10 s
-#   TIME_LIMIT (390)                 seconds for the whole run: a start-up that would
-#                                    leave too little for the phases after it fails the bench
+#   TIME_LIMIT (480)                 seconds for the whole run: a start-up that would
+#                                    leave too little for the phases after it fails the bench.
+#                                    The defaults take about 5 minutes on a quiet machine;
+#                                    the vanilla gateway's start-ups (10-35 s each, with
+#                                    other work on the machine) make most of the rest
 #   JUNCTION_PORT (18380), MANAGEMENT_PORT (18381), VANILLA_PORT (18390),
 #   VANILLA_MANAGEMENT_PORT (18391), APP_PORT_BASE (19300: app servers on +1..+3),
 #   KEEP_DIR (copy container logs, configs and wrk reports there)
@@ -64,7 +67,7 @@ MANAGEMENT_PORT=${MANAGEMENT_PORT:-18381}
 VANILLA_PORT=${VANILLA_PORT:-18390}
 VANILLA_MANAGEMENT_PORT=${VANILLA_MANAGEMENT_PORT:-18391}
 APP_PORT_BASE=${APP_PORT_BASE:-19300}
-TIME_LIMIT=${TIME_LIMIT:-390}
+TIME_LIMIT=${TIME_LIMIT:-480}
 # The first-seconds phase: the table's goal is for wrk -t1 -c32 and 10 s runs.
 EARLY_CONNECTIONS=32
 EARLY_DURATION=10s
@@ -378,8 +381,13 @@ if ((LOADED)); then
 		gw=${GATEWAYS[$i]}
 		url=$(url "$gw")
 		label=${G_LABEL[$gw]}
-		# This start-up must leave time for this gateway's three loads and the next ones.
-		END_MS=$((LIMIT_MS - (early_s * 2 + $(seconds_of "$WARM") + 5 + (${#GATEWAYS[@]} - i - 1) * FIRST_SECONDS_S + 5) * 1000))
+		# This start-up must leave time for this gateway's three loads and for the next
+		# gateways' start-ups (as long as their medians above) and loads.
+		after_ms=$(((early_s * 2 + $(seconds_of "$WARM") + 5) * 1000))
+		for next in "${GATEWAYS[@]:i+1}"; do
+			after_ms=$((after_ms + MEDIAN_READY[$next] + (early_s * 2 + $(seconds_of "$WARM") + 5) * 1000))
+		done
+		END_MS=$((LIMIT_MS - after_ms - 5000))
 		start_container "$gw"
 		# Not a single request before the measured ones: wrk starts at once.
 		wrk_start "$TMP/wrk-first-$gw.txt" "$EARLY_CONNECTIONS" "$EARLY_DURATION" "$url" --latency
