@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +80,8 @@ class ContainerImageTests {
 
 	private static TestAppServer app;
 
+	private static TestAppServer barApp;
+
 	private static GenericContainer<?> junction;
 
 	private static String image;
@@ -112,10 +115,14 @@ class ContainerImageTests {
 				millisSince(started));
 
 		app = TestAppServer.start("app01");
+		barApp = TestAppServer.start("app02");
 		port = Ports.free();
 		int managementPort = Ports.free();
+		routesFile(app);
+		// The directory, not the file: a file renamed over the old one is a new file,
+		// which a bind of the old one would never show.
 		junction = new GenericContainer<>(DockerImageName.parse(image)).withNetworkMode("host")
-			.withFileSystemBind(routesFile(app).toString(), "/config/junction.yml", BindMode.READ_ONLY)
+			.withFileSystemBind(configDir.toString(), "/config", BindMode.READ_ONLY)
 			.withCommand("--spring.config.additional-location=file:/config/junction.yml", "--server.port=" + port,
 					"--management.server.port=" + managementPort, "--junction.shutdown.drain-delay=2s")
 			.withLogConsumer(output)
@@ -141,6 +148,9 @@ class ContainerImageTests {
 		}
 		if (app != null) {
 			app.close();
+		}
+		if (barApp != null) {
+			barApp.close();
 		}
 	}
 
@@ -188,6 +198,39 @@ class ContainerImageTests {
 
 	@Test
 	@Order(5)
+	void reloadsTheMountedRoutesFileWhenItChangesWithoutARestart() throws Exception {
+		String routes = Files.readString(configDir.resolve("junction.yml"));
+		String withBar = routes.replace("""
+				    services-foo-v1:
+				""", """
+				    services-bar-v1:
+				      servers:
+				        - name: %s
+				          url: %s
+				    services-foo-v1:
+				""".formatted(barApp.name(), barApp.url())) + """
+				            - id: services-bar-v1
+				              uri: lb://services-bar-v1
+				              predicates:
+				                - PathRegex=^/services/bar/v1/
+				""";
+		assertThat(get(port, "/services/bar/v1/hello").statusCode()).isEqualTo(404);
+
+		// Renamed over the old file, as a deployment writes it.
+		Path next = configDir.resolve("junction.yml.next");
+		Files.writeString(next, withBar);
+		Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rw-r--r--"));
+		Files.move(next, configDir.resolve("junction.yml"), StandardCopyOption.ATOMIC_MOVE,
+				StandardCopyOption.REPLACE_EXISTING);
+
+		// The new route and its pool, read from the file by the running container.
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(get(port, "/services/bar/v1/hello").body()).isEqualTo("app02"));
+		assertThat(get(port, "/services/foo/v1/hello").body()).isEqualTo("app01");
+	}
+
+	@Test
+	@Order(6)
 	void drainsThenExitsWhenDockerStopsIt() {
 		DockerClient docker = junction.getDockerClient();
 		String id = junction.getContainerId();
@@ -207,7 +250,7 @@ class ContainerImageTests {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void checkThroughTheEntrypointPassesAGoodFileWithItsSummary() throws Exception {
 		Check check = check(routesFile(app));
 
@@ -216,7 +259,7 @@ class ContainerImageTests {
 	}
 
 	@Test
-	@Order(7)
+	@Order(8)
 	void checkThroughTheEntrypointListsEveryProblemAndExitsOne() throws Exception {
 		Path file = configDir.resolve("bad.yml");
 		Files.writeString(file, """
