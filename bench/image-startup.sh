@@ -18,7 +18,7 @@
 #      the seed route as soon as readiness is 200, then WARM more at c32, then
 #      `wrk -t1 -c32 -d10s` again as the steady state; req/s and p99 of both, and the
 #      ratio first/steady (how much of its speed the gateway has from the start);
-#   4. a summary: each goal of issue 6 with the measured figure, vanilla's figure and
+#   4. a summary: each goal of issue 17 with the measured figure, vanilla's figure and
 #      the ratio Junction/vanilla where the goal has one.
 #
 # Usage: bench/image-startup.sh        (5-7 minutes once nginx, wrk and the jar exist)
@@ -444,7 +444,7 @@ for gw in "${GATEWAYS[@]}"; do
 done
 
 echo
-echo "goals (issue 6), Junction's figure$( ((VANILLA)) && echo ", vanilla's and the ratio Junction/vanilla from this run"):"
+echo "goals (issue 17), Junction's figure$( ((VANILLA)) && echo ", vanilla's and the ratio Junction/vanilla from this run"):"
 if ((VANILLA)); then
 	ratio_verdict="ratio $(goal "$(ratio "${MEDIAN_READY[junction]}" "${MEDIAN_READY[vanilla]}")" "<=" 0.12)"
 else
