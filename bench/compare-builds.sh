@@ -48,8 +48,7 @@ paired_ratio() {
 	read -r -a a <<<"${COUNTED[A.$1]}"
 	read -r -a b <<<"${COUNTED[B.$1]}"
 	for i in "${!a[@]}"; do ratios+=("$(awk -v x="${b[$i]}" -v y="${a[$i]}" 'BEGIN { printf "%.4f", x / y }')"); done
-	awk -v m="$(median "${ratios[@]}")" 'BEGIN { printf "%.2f", m }'
-	printf ' (rounds %s)' "$(printf '%s ' "${ratios[@]}" | awk '{ for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? " " : ""), $i }')"
+	printf '%.2f (rounds%s)' "$(median "${ratios[@]}")" "$(printf ' %.2f' "${ratios[@]}")"
 }
 
 [[ -n ${JAR_A:-} ]] || die "set JAR_A to the jar to compare with (the build before the change)"
